@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class BpmnEngineConfig(AppConfig):
+    name = "bpmn_engine"
+    verbose_name = "BPMN engine"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from bpmn_engine import checks  # noqa: F401  (registers the system checks)
+        from bpmn_engine.handlers.registry import load_handler_modules
+
+        load_handler_modules()

@@ -1,0 +1,23 @@
+"""Baton's tables. Runtime rows (tokens, scopes, open tasks, jobs) hold only what is
+active; everything that happened goes to append-only ``HistoryEvent`` rows."""
+
+from bpmn_engine.models.clock import ClockOffset
+from bpmn_engine.models.definitions import Deployment, ProcessDefinition
+from bpmn_engine.models.history import HistoryEvent
+from bpmn_engine.models.instances import ProcessInstance, Scope, Token
+from bpmn_engine.models.jobs import Incident, Job
+from bpmn_engine.models.tasks import TaskCandidate, UserTask
+
+__all__ = [
+    "ClockOffset",
+    "Deployment",
+    "HistoryEvent",
+    "Incident",
+    "Job",
+    "ProcessDefinition",
+    "ProcessInstance",
+    "Scope",
+    "TaskCandidate",
+    "Token",
+    "UserTask",
+]

@@ -1,0 +1,60 @@
+"""User tasks: work waiting for a person."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from bpmn_engine.models.instances import ProcessInstance
+
+
+class UserTask(models.Model):
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    instance = models.ForeignKey(
+        ProcessInstance, on_delete=models.CASCADE, related_name="user_tasks"
+    )
+    token_id = models.UUIDField()
+    element_id = models.CharField(max_length=255)
+    name = models.CharField(max_length=255)
+    documentation = models.TextField(blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
+    assignee = models.CharField(max_length=150, blank=True, db_index=True)
+    """A username; users are named as Camunda names them, so diagrams can refer to them."""
+    priority = models.IntegerField(default=50)
+    due_at = models.DateTimeField(null=True, blank=True)
+    form_key = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField()
+    completed_at = models.DateTimeField(null=True, blank=True)
+    completed_by = models.CharField(max_length=150, blank=True)
+    submitted = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-priority", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["token_id"],
+                condition=models.Q(state="open"),
+                name="one_open_task_per_token",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "assignee"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} (#{self.instance_id})"
+
+
+class TaskCandidate(models.Model):
+    """One candidate user or group of a task, by name (Camunda's candidateUsers/Groups)."""
+
+    task = models.ForeignKey(UserTask, on_delete=models.CASCADE, related_name="candidates")
+    user = models.CharField(max_length=150, blank=True)
+    group = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["group"]), models.Index(fields=["user"])]
+
+    def __str__(self) -> str:
+        return self.user or f"group {self.group}"

@@ -1,0 +1,89 @@
+"""``definition_deploy``: store an uploaded BPMN file as a deployment with versions."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+
+from bpmn_engine.conf import engine_setting
+from bpmn_engine.models import Deployment, ProcessDefinition
+from bpmn_engine.parser import BpmnParseError, DeployIssue, parse_bpmn
+from bpmn_engine.services.errors import InvalidInput
+
+
+class DeployError(InvalidInput):
+    """The file was refused. ``issues`` lists every problem with its line and element."""
+
+    def __init__(self, parse_error: BpmnParseError) -> None:
+        self.issues: tuple[DeployIssue, ...] = parse_error.issues
+        self.filename = parse_error.filename
+        super().__init__(str(parse_error))
+
+
+@dataclass
+class DeployResult:
+    deployment: Deployment
+    definitions: list[ProcessDefinition]
+    created: bool
+    """False when identical content was already deployed: no new version was made."""
+    warnings: list[str] = field(default_factory=list)
+
+
+def definition_deploy(
+    *,
+    data: bytes,
+    filename: str,
+    name: str = "",
+    user: AbstractBaseUser | None = None,
+) -> DeployResult:
+    """Parse, validate and store a BPMN file; one definition per process in it.
+
+    Re-deploying byte-identical content returns the existing deployment. Otherwise each
+    process gets version n+1 of its key. Non-executable processes are stored too (viewable,
+    not startable).
+    """
+    try:
+        parsed = parse_bpmn(data, filename=filename, max_bytes=engine_setting("MAX_UPLOAD_BYTES"))
+    except BpmnParseError as exc:
+        raise DeployError(exc) from exc
+    checksum = hashlib.sha256(data).hexdigest()
+    warnings = [str(w) for w in parsed.warnings]
+    with transaction.atomic():
+        existing = Deployment.objects.filter(checksum=checksum).order_by("-pk").first()
+        if existing is not None:
+            return DeployResult(existing, list(existing.definitions.all()), False, warnings)
+        definitions = parsed.definitions
+        deployment = Deployment.objects.create(
+            name=name or definitions.name or filename,
+            filename=filename,
+            checksum=checksum,
+            xml=data.decode("utf-8"),
+            warnings=warnings,
+            imports=[
+                {"namespace": i.namespace, "location": i.location, "type": i.import_type}
+                for i in definitions.imports
+            ],
+            deployed_by=user if user is not None and user.is_authenticated else None,
+        )
+        stored = []
+        for process in definitions.processes:
+            # Lock the key's rows so two uploads of the same key cannot take one version.
+            list(ProcessDefinition.objects.select_for_update().filter(key=process.id))
+            latest = ProcessDefinition.objects.filter(key=process.id).aggregate(v=Max("version"))
+            stored.append(
+                ProcessDefinition.objects.create(
+                    deployment=deployment,
+                    key=process.id,
+                    version=(latest["v"] or 0) + 1,
+                    name=process.name,
+                    documentation=process.documentation,
+                    is_executable=process.is_executable,
+                    candidate_starter_groups=list(process.candidate_starter_groups),
+                    candidate_starter_users=list(process.candidate_starter_users),
+                )
+            )
+    return DeployResult(deployment, stored, True, warnings)

@@ -1,0 +1,89 @@
+"""Starting and cancelling process instances."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+
+from bpmn_engine import clock
+from bpmn_engine.interpreter.errors import NotStartableError
+from bpmn_engine.models import ProcessDefinition, ProcessInstance
+from bpmn_engine.services.errors import InvalidInput, NotFound, NotPermitted
+from bpmn_engine.services.identity import username_of, user_groups
+from bpmn_engine.services.models_cache import definition_model
+from bpmn_engine.services.runtime import check_variables, engine_limits, instance_step, persist
+
+
+def definition_latest(*, key: str) -> ProcessDefinition:
+    definition = ProcessDefinition.objects.filter(key=key).order_by("-version").first()
+    if definition is None:
+        raise NotFound(f"No process definition with key {key!r}")
+    return definition
+
+
+def definition_can_start(definition: ProcessDefinition, user: AbstractBaseUser | None) -> bool:
+    """``camunda:candidateStarterGroups/Users``: empty means any signed-in user."""
+    if not definition.is_executable:
+        return False
+    if user is None:
+        return True  # internal callers (commands, message starts) are trusted
+    if not user.is_authenticated:
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    groups, users = definition.candidate_starter_groups, definition.candidate_starter_users
+    if not groups and not users:
+        return True
+    return username_of(user) in users or bool(user_groups(user) & set(groups))
+
+
+def instance_start(
+    *,
+    definition: ProcessDefinition | None = None,
+    key: str | None = None,
+    variables: Mapping[str, Any] | None = None,
+    business_key: str = "",
+    user: AbstractBaseUser | None = None,
+) -> ProcessInstance:
+    """Create an instance and run it to its first wait states, in one transaction."""
+    if definition is None:
+        if key is None:
+            raise InvalidInput("Give a definition or a key to start")
+        definition = definition_latest(key=key)
+    if not definition.is_executable:
+        raise InvalidInput(f"Process {definition.key!r} is not executable (isExecutable=false)")
+    if not definition_can_start(definition, user):
+        raise NotPermitted(f"You may not start {definition.label!r}")
+    values = check_variables(variables)
+    from bpmn_engine.interpreter import Interpreter
+
+    interpreter = Interpreter(definition_model(definition), limits=engine_limits())
+    username = username_of(user)
+    with transaction.atomic():
+        try:
+            state, effects = interpreter.start(variables=values, initiator=username or None)
+        except NotStartableError as exc:
+            raise InvalidInput(str(exc)) from exc
+        instance = ProcessInstance.objects.create(
+            definition=definition,
+            business_key=business_key,
+            started_by=username,
+            started_at=clock.now(),
+        )
+        persist(instance, state, effects, user=username)
+    return instance
+
+
+def instance_cancel(
+    *, instance_id: int, reason: str = "", user: AbstractBaseUser | None = None
+) -> ProcessInstance:
+    with transaction.atomic():
+        result = instance_step(
+            instance_id,
+            lambda interpreter, state: interpreter.cancel(state, reason=reason),
+            user=username_of(user),
+        )
+    return result.instance

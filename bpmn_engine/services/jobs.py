@@ -1,0 +1,278 @@
+"""Service-task jobs: dispatch, execute with a lease, retry with backoff, then incident.
+
+A job runs in three short phases so no database lock is held while a handler works:
+1. lease: take the pending job row (``SKIP LOCKED``), mark it running with a lease id;
+2. run the handler with a snapshot of the variables, outside any transaction;
+3. finish: lock the instance, re-check the job still carries our lease (a duplicate
+   delivery or an expired lease finds it changed and does nothing), then continue the
+   instance, or schedule the retry, or raise the incident.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F, Q
+
+from bpmn_engine import clock
+from bpmn_engine.conf import engine_setting
+from bpmn_engine.handlers.registry import BpmnError, HandlerContext, get_handler
+from bpmn_engine.interpreter.errors import TokenNotWaitingError
+from bpmn_engine.models import HistoryEvent, Incident, Job, ProcessInstance, Scope
+from bpmn_engine.services.errors import InvalidInput
+from bpmn_engine.services.retries import retry_delay
+from bpmn_engine.services.runtime import check_variables, instance_step, lock_instance
+
+logger = logging.getLogger(__name__)
+
+
+def job_dispatch(job_id: int) -> None:
+    """Send the broker message for a job. Losing it is harmless: the sweeper resends."""
+    from bpmn_engine.tasks import run_job
+
+    try:
+        run_job.delay(job_id)
+    except Exception:  # the broker is down: the Job row stays pending for the sweeper
+        logger.exception("Could not dispatch job %s; the sweeper will retry", job_id)
+
+
+@dataclass(frozen=True)
+class Lease:
+    job_id: int
+    owner: str
+    context: HandlerContext | None = None
+    """What the handler gets; None for a lease taken back by the sweeper."""
+
+
+def job_lease(*, job_id: int) -> Lease | None:
+    """Phase 1. None when the job is gone, taken, not due, or not ours to run."""
+    now = clock.now()
+    with transaction.atomic():
+        job = (
+            Job.objects.select_for_update(skip_locked=True)
+            .select_related("instance")
+            .filter(pk=job_id, executor=Job.Executor.CELERY)
+            .first()
+        )
+        if job is None or job.state != Job.State.PENDING or job.due_at > now:
+            return None
+        if job.instance.state != ProcessInstance.State.ACTIVE:
+            return None
+        owner = uuid.uuid4().hex
+        job.state = Job.State.RUNNING
+        job.attempts += 1
+        job.lock_owner = owner
+        job.locked_until = now + timedelta(seconds=engine_setting("JOB_LEASE_SECONDS"))
+        job.save(update_fields=["state", "attempts", "lock_owner", "locked_until"])
+        variables = _visible_variables(job)
+    context = HandlerContext(
+        instance_id=job.instance_id,
+        business_key=job.instance.business_key,
+        element_id=job.element_id,
+        topic=job.topic,
+        job_id=job.pk,
+        attempt=job.attempts,
+        variables=variables,
+    )
+    return Lease(job_id=job.pk, owner=owner, context=context)
+
+
+def _visible_variables(job: Job) -> dict[str, Any]:
+    from bpmn_engine.models import Token
+
+    scopes = {s.id: s for s in Scope.objects.filter(instance_id=job.instance_id)}
+    token = Token.objects.filter(pk=job.token_id).first()
+    chain = []
+    current = token.scope_id if token else None
+    while current is not None and current in scopes:
+        chain.append(scopes[current])
+        current = scopes[current].parent_id
+    merged: dict[str, Any] = {}
+    for scope in reversed(chain):
+        merged.update(scope.variables)
+    return merged
+
+
+def job_execute(*, job_id: int) -> str:
+    """Run one job end to end; returns what happened (for logs and tests)."""
+    lease = job_lease(job_id=job_id)
+    if lease is None:
+        return "skipped"
+    context = lease.context
+    assert context is not None
+    handler = get_handler(context.topic)
+    try:
+        if handler is None:
+            raise LookupError(f"No handler is registered for topic {context.topic!r}")
+        result = handler(context)
+    except BpmnError as exc:
+        return job_fail(lease=lease, error=f"BPMN error {exc.code}: {exc}")
+    except Exception as exc:
+        return job_fail(lease=lease, error="".join(traceback.format_exception_only(exc)).strip(),
+                        details=traceback.format_exc())
+    return job_finish(lease=lease, variables=result)
+
+
+def _locked_job(lease: Lease) -> Job | None:
+    instance_id = Job.objects.filter(pk=lease.job_id).values_list("instance_id", flat=True).first()
+    if instance_id is None:
+        return None
+    lock_instance(instance_id)
+    return (
+        Job.objects.select_for_update()
+        .filter(pk=lease.job_id, state=Job.State.RUNNING, lock_owner=lease.owner)
+        .first()
+    )
+
+
+def job_finish(*, lease: Lease, variables: Mapping[str, Any] | None) -> str:
+    """Phase 3 on success: merge the handler's variables and continue the instance."""
+    try:
+        values = check_variables(variables)
+    except InvalidInput as exc:
+        return job_fail(lease=lease, error=f"Handler returned bad variables: {exc}")
+    with transaction.atomic():
+        job = _locked_job(lease)
+        if job is None:
+            return "stale"
+        token_id = job.token_id.hex
+        job.delete()
+
+        def complete(interpreter: Any, state: Any) -> Any:
+            return interpreter.complete(state, token_id=token_id, variables=values)
+
+        try:
+            instance_step(job.instance_id, complete, user="")
+        except TokenNotWaitingError:
+            return "stale"
+    return "completed"
+
+
+def job_fail(*, lease: Lease, error: str, details: str = "") -> str:
+    """Phase 3 on failure: the same row gets a later due time, or becomes an incident."""
+    now = clock.now()
+    with transaction.atomic():
+        job = _locked_job(lease)
+        if job is None:
+            return "stale"
+        job.last_error = details or error
+        job.lock_owner = ""
+        job.locked_until = None
+        if job.attempts < job.max_attempts:
+            job.state = Job.State.PENDING
+            job.due_at = now + retry_delay(job.retry_time_cycle or None, job.attempts)
+            job.dispatched_at = None
+            job.save()
+            _history(job, "job_failed", error=error, attempt=job.attempts, retry_at=str(job.due_at))
+            return "retry"
+        job.state = Job.State.FAILED
+        job.save()
+        _raise_incident(job, f"{job.topic}: {error} (after {job.attempts} attempts)")
+    return "incident"
+
+
+def _raise_incident(job: Job, message: str) -> None:
+    now = clock.now()
+    Incident.objects.create(
+        instance_id=job.instance_id,
+        token_id=job.token_id,
+        element_id=job.element_id,
+        job=job,
+        message=message,
+        created_at=now,
+    )
+    instance = ProcessInstance.objects.get(pk=job.instance_id)
+    instance.open_incidents += 1
+    instance.save(update_fields=["open_incidents"])
+    _history(job, "incident", message=message)
+
+
+def _history(job: Job, event: str, **data: Any) -> None:
+    HistoryEvent.objects.create(
+        instance_id=job.instance_id,
+        event=event,
+        element_id=job.element_id,
+        token_id=job.token_id,
+        data={"job_id": job.pk, "topic": job.topic, **data},
+        timestamp=clock.now(),
+    )
+
+
+def jobs_sweep(*, batch: int = 200) -> dict[str, int]:
+    """Run by Celery beat: re-dispatch due jobs whose message is lost or never sent, and
+    give back jobs whose lease expired (the worker died mid-job) as a failed attempt."""
+    now = clock.now()
+    expired = _expire_leases(now, batch)
+    resend_before = now - timedelta(seconds=engine_setting("REDISPATCH_AFTER_SECONDS"))
+    with transaction.atomic():
+        due = list(
+            Job.objects.select_for_update(skip_locked=True)
+            .filter(executor=Job.Executor.CELERY, state=Job.State.PENDING, due_at__lte=now)
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=resend_before))
+            .order_by("due_at")[:batch]
+        )
+        ids = [job.pk for job in due]
+        Job.objects.filter(pk__in=ids).update(dispatched_at=now)
+        transaction.on_commit(lambda: [job_dispatch(i) for i in ids])  # type: ignore[func-returns-value]
+    return {"dispatched": len(ids), "expired": expired}
+
+
+def _expire_leases(now: Any, batch: int) -> int:
+    expired = 0
+    stale = Job.objects.filter(state=Job.State.RUNNING, locked_until__lt=now).values_list(
+        "pk", "lock_owner"
+    )[:batch]
+    for job_id, owner in stale:
+        lease = Lease(job_id=job_id, owner=owner)
+        if job_fail(lease=lease, error="The job's lease expired: its worker stopped") != "stale":
+            expired += 1
+    return expired
+
+
+def incident_retry(*, incident_id: int, user: str = "") -> Incident:
+    """Resolve an incident and run its element again: a failed job gets fresh attempts,
+    a token parked by an engine error is re-executed."""
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident_id)
+        lock_instance(incident.instance_id)
+        if incident.state != Incident.State.OPEN:
+            return incident
+        now = clock.now()
+        incident.state = Incident.State.RESOLVED
+        incident.resolved_at = now
+        incident.save(update_fields=["state", "resolved_at"])
+        ProcessInstance.objects.filter(pk=incident.instance_id, open_incidents__gt=0).update(
+            open_incidents=F("open_incidents") - 1
+        )
+        job = Job.objects.filter(pk=incident.job_id).first() if incident.job_id else None
+        if job is not None:
+            job.state = Job.State.PENDING
+            job.attempts = 0
+            job.due_at = now
+            job.dispatched_at = now
+            job.save()
+            transaction.on_commit(lambda: job_dispatch(job.pk))
+        else:
+            token = incident.token_id.hex
+            instance_step(
+                incident.instance_id,
+                lambda interpreter, state: interpreter.retry(state, token_id=token),
+                user=user,
+            )
+        HistoryEvent.objects.create(
+            instance_id=incident.instance_id,
+            event="incident_resolved",
+            element_id=incident.element_id,
+            token_id=incident.token_id,
+            user=user,
+            data={"incident_id": incident.pk},
+            timestamp=now,
+        )
+    return incident

@@ -1,0 +1,20 @@
+"""Celery entry points: thin, they take ids and call one service.
+
+Both are safe to run twice: the services re-check the job row under a lock.
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from bpmn_engine.services.jobs import job_execute, jobs_sweep
+
+
+@shared_task(name="bpmn_engine.tasks.run_job")
+def run_job(job_id: int) -> str:
+    return job_execute(job_id=job_id)
+
+
+@shared_task(name="bpmn_engine.tasks.sweep_jobs")
+def sweep_jobs() -> dict[str, int]:
+    return jobs_sweep()

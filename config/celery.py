@@ -1,0 +1,13 @@
+"""The Celery app. Workers run service-task jobs; beat runs the job sweeper."""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+app = Celery("baton")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks(["bpmn_engine"])
