@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from bpmn_engine.model.elements import (
+    NO_EXTENSIONS,
     Extensions,
     FlowNode,
-    NO_EXTENSIONS,
     SequenceFlow,
     StartEvent,
 )

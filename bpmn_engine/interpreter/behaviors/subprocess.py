@@ -1,0 +1,40 @@
+"""Embedded subprocesses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bpmn_engine.interpreter.context import ElementError
+from bpmn_engine.interpreter.state import Scope, Token, TokenState
+
+if TYPE_CHECKING:
+    from bpmn_engine.interpreter.context import Context
+
+
+class SubProcessBehavior:
+    """Opens a child scope and starts it at the subprocess's none start event.
+
+    The arriving token stays on the subprocess node as IN_SCOPE while the child scope
+    runs; the child scope starts with no variables of its own, so writes go outwards by
+    Camunda's rule unless they are local. When the child scope's last token ends,
+    ``Context.complete_scope`` removes the scope and this token leaves the subprocess
+    through its outgoing flows. No ``complete``: a subprocess is not a wait state the
+    runtime can complete.
+    """
+
+    __slots__ = ()
+
+    def enter(self, ctx: Context, token: Token) -> None:
+        node = ctx.node(token)
+        starts = ctx.model.none_start_events(node.id)
+        if not starts:
+            raise ElementError(f"Subprocess '{node.id}' has no none start event to start from")
+        state = ctx.state
+        state.update_token(token, state=TokenState.IN_SCOPE)
+        scope = state.add_scope(
+            Scope(id=ctx.new_id(), element_id=node.id, parent_id=token.scope_id, token_id=token.id)
+        )
+        child = Token(
+            id=ctx.new_id(), element_id=starts[0].id, scope_id=scope.id, state=TokenState.READY
+        )
+        ctx.ready.append(state.add_token(child))
