@@ -30,9 +30,7 @@ class Deployment(models.Model):
 class ProcessDefinition(models.Model):
     """One process of a deployment, addressed by ``key`` (the BPMN process id) + version."""
 
-    deployment = models.ForeignKey(
-        Deployment, on_delete=models.CASCADE, related_name="definitions"
-    )
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="definitions")
     key = models.CharField(max_length=255)
     version = models.PositiveIntegerField()
     name = models.CharField(max_length=255, blank=True)

@@ -8,9 +8,7 @@ from bpmn_engine.models.instances import ProcessInstance
 
 
 class HistoryEvent(models.Model):
-    instance = models.ForeignKey(
-        ProcessInstance, on_delete=models.CASCADE, related_name="history"
-    )
+    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="history")
     event = models.CharField(max_length=32)
     element_id = models.CharField(max_length=255, blank=True)
     token_id = models.UUIDField(null=True, blank=True)

@@ -50,6 +50,13 @@ class Token(models.Model):
     scope_id = models.UUIDField()
     state = models.CharField(max_length=16)
     arrived_via = models.CharField(max_length=255, blank=True)
+    leaving = models.BooleanField(default=False)
+    """The element's work is done; only its outgoing flows remain to be taken."""
+    ordinal = models.PositiveBigIntegerField(default=0)
+    """Arrival order: parallel joins consume the oldest waiting token first."""
+
+    class Meta:
+        ordering = ["ordinal"]
 
     def __str__(self) -> str:
         return f"{self.element_id} ({self.state})"
@@ -67,5 +74,3 @@ class Scope(models.Model):
 
     def __str__(self) -> str:
         return f"scope {self.element_id}"
-
-

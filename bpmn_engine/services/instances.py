@@ -12,7 +12,7 @@ from bpmn_engine import clock
 from bpmn_engine.interpreter.errors import NotStartableError
 from bpmn_engine.models import ProcessDefinition, ProcessInstance
 from bpmn_engine.services.errors import InvalidInput, NotFound, NotPermitted
-from bpmn_engine.services.identity import username_of, user_groups
+from bpmn_engine.services.identity import user_groups, username_of
 from bpmn_engine.services.models_cache import definition_model
 from bpmn_engine.services.runtime import check_variables, engine_limits, instance_step, persist
 

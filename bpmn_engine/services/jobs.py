@@ -106,7 +106,8 @@ def job_execute(*, job_id: int) -> str:
     if lease is None:
         return "skipped"
     context = lease.context
-    assert context is not None
+    if context is None:  # pragma: no cover - leases from job_lease always carry one
+        raise ValueError("A lease from job_lease carries the handler context")
     handler = get_handler(context.topic)
     try:
         if handler is None:
@@ -115,8 +116,11 @@ def job_execute(*, job_id: int) -> str:
     except BpmnError as exc:
         return job_fail(lease=lease, error=f"BPMN error {exc.code}: {exc}")
     except Exception as exc:
-        return job_fail(lease=lease, error="".join(traceback.format_exception_only(exc)).strip(),
-                        details=traceback.format_exc())
+        return job_fail(
+            lease=lease,
+            error="".join(traceback.format_exception_only(exc)).strip(),
+            details=traceback.format_exc(),
+        )
     return job_finish(lease=lease, variables=result)
 
 

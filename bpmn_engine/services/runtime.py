@@ -81,8 +81,9 @@ def load_state(instance: ProcessInstance) -> InstanceState:
             scope_id=row.scope_id.hex,
             state=TokenState(row.state),
             arrived_via=row.arrived_via or None,
+            leaving=row.leaving,
         )
-        for row in TokenRow.objects.filter(instance=instance)
+        for row in TokenRow.objects.filter(instance=instance).order_by("ordinal")
     }
     return InstanceState(
         process_id=root.element_id, root_scope_id=root.id, tokens=tokens, scopes=scopes
@@ -90,9 +91,12 @@ def load_state(instance: ProcessInstance) -> InstanceState:
 
 
 def save_state(instance: ProcessInstance, state: InstanceState) -> None:
+    """Write only what the step changed. Saved tokens get ordinals after every older token,
+    in the state's order, so a reload sees the same arrival order."""
     changes = state.take_changes()
     if changes.tokens_removed:
         TokenRow.objects.filter(instance=instance, id__in=changes.tokens_removed).delete()
+        _resolve_incidents_of(instance, changes.tokens_removed)
     if changes.scopes_removed:
         ScopeRow.objects.filter(instance=instance, id__in=changes.scopes_removed).delete()
     if changes.scopes_saved:
@@ -103,12 +107,28 @@ def save_state(instance: ProcessInstance, state: InstanceState) -> None:
             update_fields=["variables", "parent_id", "token_id", "element_id"],
         )
     if changes.tokens_saved:
+        base = (instance.version + 1) * 1_000_000
         TokenRow.objects.bulk_create(
-            [_token_row(instance, state.tokens[i]) for i in changes.tokens_saved],
+            [
+                _token_row(instance, token, base + position)
+                for position, token in enumerate(state.tokens.values())
+                if token.id in changes.tokens_saved
+            ],
             update_conflicts=True,
             unique_fields=["id"],
-            update_fields=["element_id", "scope_id", "state", "arrived_via"],
+            update_fields=["element_id", "scope_id", "state", "arrived_via", "leaving", "ordinal"],
         )
+
+
+def _resolve_incidents_of(instance: ProcessInstance, token_ids: set[str]) -> None:
+    """A terminated or cancelled token takes its open incidents with it."""
+    from bpmn_engine.models import Incident
+
+    resolved = Incident.objects.filter(
+        instance=instance, token_id__in=token_ids, state=Incident.State.OPEN
+    ).update(state=Incident.State.RESOLVED, resolved_at=clock.now())
+    if resolved:
+        instance.open_incidents = max(instance.open_incidents - resolved, 0)
 
 
 def _scope_row(instance: ProcessInstance, scope: Scope) -> ScopeRow:
@@ -122,7 +142,7 @@ def _scope_row(instance: ProcessInstance, scope: Scope) -> ScopeRow:
     )
 
 
-def _token_row(instance: ProcessInstance, token: Token) -> TokenRow:
+def _token_row(instance: ProcessInstance, token: Token, ordinal: int) -> TokenRow:
     return TokenRow(
         id=token.id,
         instance=instance,
@@ -130,6 +150,8 @@ def _token_row(instance: ProcessInstance, token: Token) -> TokenRow:
         scope_id=token.scope_id,
         state=token.state.value,
         arrived_via=token.arrived_via or "",
+        leaving=token.leaving,
+        ordinal=ordinal,
     )
 
 
@@ -161,7 +183,8 @@ def instance_step(
     Must be called inside ``transaction.atomic()`` (callers add their own row changes to
     the same transaction); ``before`` runs under the lock, before the interpreter.
     """
-    assert transaction.get_connection().in_atomic_block, "instance_step needs a transaction"
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("instance_step must run inside transaction.atomic()")
     instance = lock_instance(instance_id)
     if require_active and instance.state != ProcessInstance.State.ACTIVE:
         raise Conflict(f"Process instance {instance_id} is {instance.get_state_display()}")

@@ -70,9 +70,21 @@ class Command(BaseCommand):
         var.mkdir(parents=True, exist_ok=True)
         return subprocess.Popen(  # noqa: S603 - fixed argv, no shell
             [
-                sys.executable, "-m", "celery", "-A", "config", "worker", "--beat",
-                "--schedule", str(var / "celerybeat-schedule"),
-                "--loglevel", "INFO", "--concurrency", "2", "--hostname", "baton@%h",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--beat",
+                "--schedule",
+                str(var / "celerybeat-schedule"),
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--hostname",
+                "baton@%h",
             ],
             cwd=base,
         )

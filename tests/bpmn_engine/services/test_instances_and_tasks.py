@@ -5,18 +5,16 @@ from __future__ import annotations
 import pytest
 
 from bpmn_engine.models import HistoryEvent, Incident, ProcessInstance, Scope, Token, UserTask
+from bpmn_engine.selectors import user_task_inbox
 from bpmn_engine.services.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from bpmn_engine.services.instances import instance_cancel, instance_start
 from bpmn_engine.services.jobs import incident_retry
 from bpmn_engine.services.tasks import task_claim, task_complete
-from bpmn_engine.selectors import user_task_inbox
 
 pytestmark = pytest.mark.django_db
 
 
-def test_start_creates_a_task_for_the_candidates_and_commits_the_wait_state(
-    deployed, make_user
-):
+def test_start_creates_a_task_for_the_candidates_and_commits_the_wait_state(deployed, make_user):
     definition = deployed("services/user_task")
     dave = make_user("dave")
     bob = make_user("bob", "managers")
@@ -34,7 +32,9 @@ def test_start_creates_a_task_for_the_candidates_and_commits_the_wait_state(
 
 def test_completing_a_task_merges_variables_and_ends_the_instance(deployed, make_user):
     bob = make_user("bob", "managers")
-    instance = instance_start(definition=deployed("services/user_task"), variables={"reviewer": "x"})
+    instance = instance_start(
+        definition=deployed("services/user_task"), variables={"reviewer": "x"}
+    )
     task = UserTask.objects.get(instance=instance)
     task_complete(task_id=task.pk, user=bob, variables={"approved": True})
     instance.refresh_from_db()
@@ -49,7 +49,9 @@ def test_completing_a_task_merges_variables_and_ends_the_instance(deployed, make
 
 def test_a_second_completion_is_a_conflict_not_a_second_step(deployed, make_user):
     bob = make_user("bob", "managers")
-    instance = instance_start(definition=deployed("services/user_task"), variables={"reviewer": "x"})
+    instance = instance_start(
+        definition=deployed("services/user_task"), variables={"reviewer": "x"}
+    )
     task = UserTask.objects.get(instance=instance)
     task_complete(task_id=task.pk, user=bob)
     with pytest.raises(Conflict, match="already completed"):
@@ -57,12 +59,12 @@ def test_a_second_completion_is_a_conflict_not_a_second_step(deployed, make_user
     assert HistoryEvent.objects.filter(instance=instance, event="task_completed").count() == 1
 
 
-def test_only_candidates_may_complete_and_others_do_not_learn_the_task_exists(
-    deployed, make_user
-):
+def test_only_candidates_may_complete_and_others_do_not_learn_the_task_exists(deployed, make_user):
     make_user("bob", "managers")
     mallory = make_user("mallory", "requesters")
-    instance = instance_start(definition=deployed("services/user_task"), variables={"reviewer": "x"})
+    instance = instance_start(
+        definition=deployed("services/user_task"), variables={"reviewer": "x"}
+    )
     task = UserTask.objects.get(instance=instance)
     with pytest.raises(NotFound):
         task_complete(task_id=task.pk, user=mallory)
@@ -72,7 +74,9 @@ def test_only_candidates_may_complete_and_others_do_not_learn_the_task_exists(
 def test_a_claimed_task_belongs_to_its_assignee(deployed, make_user):
     bob = make_user("bob", "managers")
     erin = make_user("erin", "managers")
-    instance = instance_start(definition=deployed("services/user_task"), variables={"reviewer": "x"})
+    instance = instance_start(
+        definition=deployed("services/user_task"), variables={"reviewer": "x"}
+    )
     task = UserTask.objects.get(instance=instance)
     task_claim(task_id=task.pk, user=bob)
     assert list(user_task_inbox(user=erin)) == []
@@ -124,7 +128,9 @@ def test_one_failing_instance_does_not_affect_another(deployed, make_user):
 
 
 def test_cancel_closes_open_tasks(deployed):
-    instance = instance_start(definition=deployed("services/user_task"), variables={"reviewer": "x"})
+    instance = instance_start(
+        definition=deployed("services/user_task"), variables={"reviewer": "x"}
+    )
     instance_cancel(instance_id=instance.pk, reason="duplicate request")
     instance.refresh_from_db()
     assert instance.state == "cancelled"

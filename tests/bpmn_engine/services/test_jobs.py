@@ -49,7 +49,9 @@ def test_running_a_job_twice_continues_the_instance_once(deployed, make_user):
 def test_a_completion_from_an_expired_lease_is_refused(deployed):
     from bpmn_engine.services.jobs import job_finish
 
-    instance = instance_start(definition=deployed("services/service_then_user"), variables={"input": 1})
+    instance = instance_start(
+        definition=deployed("services/service_then_user"), variables={"input": 1}
+    )
     job = Job.objects.get(instance=instance)
     old = job_lease(job_id=job.pk)
     assert old is not None
@@ -92,7 +94,9 @@ def test_a_declared_retry_cycle_is_used_as_written_then_an_incident_can_be_retri
     clock.advance(300)
     assert job_execute(job_id=job.pk) == "incident"
     incident = Incident.objects.get(instance=instance)
-    assert "the payment service said no" in incident.message and "after 2 attempts" in incident.message
+    assert (
+        "the payment service said no" in incident.message and "after 2 attempts" in incident.message
+    )
     instance.refresh_from_db()
     assert (instance.state, instance.open_incidents) == ("active", 1)
     incident_retry(incident_id=incident.pk)
@@ -109,8 +113,12 @@ def test_a_topic_without_handler_waits_for_an_external_worker(deployed):
     assert jobs_sweep()["dispatched"] == 0
 
 
-def test_the_sweeper_resends_due_jobs_whose_message_was_lost(deployed, django_capture_on_commit_callbacks):
-    instance = instance_start(definition=deployed("services/service_then_user"), variables={"input": 1})
+def test_the_sweeper_resends_due_jobs_whose_message_was_lost(
+    deployed, django_capture_on_commit_callbacks
+):
+    instance = instance_start(
+        definition=deployed("services/service_then_user"), variables={"input": 1}
+    )
     Job.objects.filter(instance=instance).update(dispatched_at=clock.now() - timedelta(minutes=5))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assert jobs_sweep()["dispatched"] == 1

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures; run with ``manage.py bench``. Never timed tests."""
