@@ -36,20 +36,29 @@ def main() -> int:
         import psycopg
 
         try:
-            psycopg.connect(os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1),
-                            dbname="postgres", connect_timeout=3).close()
+            psycopg.connect(
+                os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1),
+                dbname="postgres",
+                connect_timeout=3,
+            ).close()
         except psycopg.Error as exc:
-            problems.append(f"PostgreSQL at {database.hostname}:{database.port or 5432} is not "
-                            f"reachable ({str(exc).strip()}); {HOW_TO['postgres']}")
+            problems.append(
+                f"PostgreSQL at {database.hostname}:{database.port or 5432} is not "
+                f"reachable ({str(exc).strip()}); {HOW_TO['postgres']}"
+            )
     else:
         problems.append("The test suite needs PostgreSQL: set DATABASE_URL=postgres://...")
     broker = urlparse(os.environ["CELERY_BROKER_URL"])
     default_port = {"amqp": 5672, "redis": 6379}.get(broker.scheme)
     if default_port is None:
-        problems.append("The test suite needs a real broker: CELERY_BROKER_URL=amqp://... or redis://...")
+        problems.append(
+            "The test suite needs a real broker: CELERY_BROKER_URL=amqp://... or redis://..."
+        )
     elif not _reachable(broker.hostname or "127.0.0.1", broker.port or default_port):
-        problems.append(f"The broker {broker.scheme}://{broker.hostname}:{broker.port or default_port} "
-                        f"is not reachable; {HOW_TO[broker.scheme]}")
+        problems.append(
+            f"The broker {broker.scheme}://{broker.hostname}:{broker.port or default_port} "
+            f"is not reachable; {HOW_TO[broker.scheme]}"
+        )
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if problems:

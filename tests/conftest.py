@@ -91,11 +91,26 @@ def celery_worker_process(
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "config", "worker", "--beat",
-                "--schedule", str(workdir / "beat-schedule"), "--loglevel", "INFO",
-                "--concurrency", "2", "--hostname", f"test-{os.getpid()}@%h",
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--beat",
+                "--schedule",
+                str(workdir / "beat-schedule"),
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--hostname",
+                f"test-{os.getpid()}@%h",
             ],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     deadline = time.monotonic() + 60
     while b" ready." not in log.read_bytes():
