@@ -67,7 +67,7 @@ def definition_deploy(
                 {"namespace": i.namespace, "location": i.location, "type": i.import_type}
                 for i in definitions.imports
             ],
-            deployed_by=user if user is not None and user.is_authenticated else None,
+            deployed_by_id=user.pk if user is not None and user.is_authenticated else None,
         )
         stored = []
         for process in definitions.processes:
