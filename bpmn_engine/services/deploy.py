@@ -50,6 +50,16 @@ def definition_deploy(
         parsed = parse_bpmn(data, filename=filename, max_bytes=engine_setting("MAX_UPLOAD_BYTES"))
     except BpmnParseError as exc:
         raise DeployError(exc) from exc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        issue = DeployIssue(
+            message=f"The file is not UTF-8 (byte {exc.start}); save it as UTF-8, as "
+            "Camunda Modeler and bpmn.io do",
+            line=None,
+            element_id=None,
+        )
+        raise DeployError(BpmnParseError(filename, (issue,))) from exc
     checksum = hashlib.sha256(data).hexdigest()
     warnings = [str(w) for w in parsed.warnings]
     with transaction.atomic():
@@ -61,7 +71,7 @@ def definition_deploy(
             name=name or definitions.name or filename,
             filename=filename,
             checksum=checksum,
-            xml=data.decode("utf-8"),
+            xml=text,
             warnings=warnings,
             imports=[
                 {"namespace": i.namespace, "location": i.location, "type": i.import_type}
