@@ -149,4 +149,5 @@ def test_a_large_purchase_request_is_approved_by_manager_and_finance(baton_url: 
         raise AssertionError(f"The request did not complete:\n{page[-4000:]}")
     # The worker ran the service tasks: the budget check and the order number it placed.
     assert "budgetChecked" in page and "orderNumber" in page
-    assert "ok from bob" in page and "ok from carol" in page
+    assert "ok from carol" in page  # the last decision's comment is the current variable
+    assert "<td>bob</td>" in page and "<td>carol</td>" in page  # both decisions in the timeline
