@@ -27,6 +27,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
     "bpmn_engine",
     "approvals",
 ]
@@ -99,6 +101,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it to exist
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -109,6 +112,38 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- REST API (bpmn_engine.api) -------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Basic first: an unauthenticated call gets 401 with a WWW-Authenticate challenge
+    # (DRF answers 403 when the first class cannot challenge, as SessionAuthentication).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "bpmn_engine.api.pagination.PagePagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "bpmn_engine.api.exceptions.problem_exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Baton API",
+    "DESCRIPTION": "BPMN 2.0 engine: deploy diagrams, start instances, work on tasks. "
+    "Errors are application/problem+json (RFC 9457).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "InstanceStateEnum": "bpmn_engine.models.ProcessInstance.State",
+        "TaskStateEnum": "bpmn_engine.models.UserTask.State",
+        "IncidentStateEnum": "bpmn_engine.models.Incident.State",
+    },
+}
 
 # --- Celery -------------------------------------------------------------------------------
 _BROKER_DIR = VAR_DIR / "broker"

@@ -1,0 +1,1 @@
+"""One module per resource; ``urls.py`` registers the viewsets."""
