@@ -34,6 +34,7 @@ def main() -> int:
     database = urlparse(os.environ["DATABASE_URL"])
     if database.scheme.startswith("postgres"):
         import psycopg
+        import psycopg.sql
 
         try:
             psycopg.connect(

@@ -49,7 +49,11 @@ def baton_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log_path = workdir / "run.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            ["scripts/run"], cwd=clone, env=env, stdout=log, stderr=subprocess.STDOUT,
+            ["scripts/run"],
+            cwd=clone,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
     try:
@@ -62,8 +66,8 @@ def baton_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"scripts/run did not come up:\n{output[-5000:]}")
             time.sleep(0.5)
-        for user, password in [("alice", "alice-demo"), ("bob", "bob-demo"), ("carol", "carol-demo")]:
-            assert f"{user:<6} / {password}" in output
+        for user in ("alice", "bob", "carol", "admin"):
+            assert f"{user:<6} / {user}-demo" in output
         assert (clone / "var" / "baton.sqlite3").exists()
         yield found.group(1)
     finally:
