@@ -18,10 +18,10 @@ from typing import Any
 from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 
-from bpmn_engine.models import ProcessDefinition, UserTask
+from bpmn_engine.models import ProcessDefinition
 from bpmn_engine.services.deploy import definition_deploy
-from bpmn_engine.services.instances import instance_start
-from bpmn_engine.services.tasks import task_complete
+from bpmn_engine.services.instances import instance_start_step
+from bpmn_engine.services.tasks import task_complete_step
 
 HERE = Path(__file__).resolve().parent
 
@@ -48,21 +48,21 @@ def benchmark_user() -> User:
 
 
 def run_engine_events(definition: ProcessDefinition, user: User, events: int) -> Timing:
-    """Start approval instances and complete their tasks until ``events`` commits."""
+    """Start approval instances and complete their tasks until ``events`` commits.
+
+    The next task to complete is the one the previous step opened, as the services
+    report it, so the loop measures only the services (no extra query per event).
+    """
     timing = Timing()
     start = time.perf_counter()
     while timing.events < events:
-        instance = instance_start(definition=definition, variables={"amount": 5000}, user=user)
+        opened = instance_start_step(
+            definition=definition, variables={"amount": 5000}, user=user
+        ).created_task_ids
         timing.events += 1
-        while timing.events < events:
-            task = (
-                UserTask.objects.filter(instance=instance, state=UserTask.State.OPEN)
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if task is None:
-                break
-            task_complete(task_id=task, user=user, variables={"approved": True})
+        while opened and timing.events < events:
+            _, step = task_complete_step(task_id=opened[0], user=user, variables={"approved": True})
+            opened = step.created_task_ids
             timing.events += 1
     timing.seconds = time.perf_counter() - start
     return timing

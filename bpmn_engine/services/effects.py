@@ -7,20 +7,16 @@ row is not committed yet, and a rolled-back step queues nothing.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.dateparse import parse_datetime, parse_duration
 
 from bpmn_engine.handlers.registry import get_handler
 from bpmn_engine.interpreter import effects as fx
-from bpmn_engine.models import (
-    HistoryEvent,
-    Incident,
-    Job,
-    ProcessInstance,
-    TaskCandidate,
-    UserTask,
-)
+from bpmn_engine.models import Incident, Job, ProcessInstance, UserTask
+from bpmn_engine.persistence import steps
+from bpmn_engine.persistence.batch import Batch, Result
 from bpmn_engine.services.retries import max_attempts_for
 
 _ENDED_STATES = {
@@ -31,35 +27,65 @@ _ENDED_STATES = {
 
 
 class EffectWriter:
-    def __init__(self, instance: ProcessInstance, *, user: str, now: datetime) -> None:
+    """Queues the rows a step's effects need on the step's ``Batch``; ``finish`` sends them.
+
+    Most effects only queue statements, so a step's writes leave in one or two round trips
+    (two when it opens a user task: its id is needed for candidates and history). Effects
+    that use the ORM (jobs, incidents, cancellations) first run what is queued,
+    so rows are always written in the order the interpreter emitted the effects.
+    """
+
+    def __init__(
+        self,
+        instance: ProcessInstance,
+        *,
+        user: str,
+        now: datetime,
+        batch: Batch | None = None,
+    ) -> None:
         self.instance = instance
         self.user = user
         self.now = now
-        self.history: list[HistoryEvent] = []
+        self.batch = batch or Batch()
+        self.history: list[tuple[Any, ...]] = []
+        self.created_task_ids: list[int] = []
+        self._new_tasks: list[tuple[Result, fx.CreateUserTask, dict[str, Any]]] = []
 
     def write(self, effects: list[fx.Effect]) -> None:
+        """Queue the effects' rows (``finish`` writes them)."""
         for effect in effects:
             handler = getattr(self, f"_{type(effect).__name__}", None)
             if handler is None:
                 raise TypeError(f"No writer for effect {type(effect).__name__}")
             handler(effect)
-        if self.history:
-            HistoryEvent.objects.bulk_create(self.history)
+
+    def finish(self) -> None:
+        """Write everything queued, the history, and the instance row with a new version."""
+        if self._new_tasks:
+            self.batch.run()
+            for result, effect, data in self._new_tasks:
+                self._task_created(_returned_id(result), effect, data)
+            self._new_tasks.clear()
+        steps.queue_history(self.batch, self.history)
+        self.history = []
+        self.instance.version += 1
+        steps.queue_instance_update(self.batch, self.instance)
+        self.batch.run()
 
     def add_history(
         self, event: str, *, element_id: str = "", token_id: str | None = None, **data: object
-    ) -> None:
-        self.history.append(
-            HistoryEvent(
-                instance=self.instance,
-                event=event,
-                element_id=element_id,
-                token_id=token_id or None,
-                user=self.user,
-                data=data,
-                timestamp=self.now,
-            )
+    ) -> dict[str, Any]:
+        row = steps.history_row(
+            self.instance.pk,
+            event,
+            element_id=element_id,
+            token_id=token_id,
+            user=self.user,
+            data=data,
+            timestamp=self.now,
         )
+        self.history.append(row)
+        return data
 
     # One method per effect class, named after it.
 
@@ -69,38 +95,53 @@ class EffectWriter:
         )
 
     def _CreateUserTask(self, effect: fx.CreateUserTask) -> None:
-        task = UserTask.objects.create(
-            instance=self.instance,
-            token_id=effect.token_id,
-            element_id=effect.element_id,
-            name=effect.name,
-            documentation=effect.documentation,
-            assignee=effect.assignee or "",
-            priority=effect.priority if effect.priority is not None else 50,
-            due_at=_parse_due(effect.due_date, self.now),
-            form_key=effect.form_key or "",
-            created_at=self.now,
+        values: tuple[Any, ...] = (
+            self.instance.pk,
+            effect.token_id,
+            effect.element_id,
+            effect.name,
+            effect.documentation,
+            UserTask.State.OPEN,
+            effect.assignee or "",
+            effect.priority if effect.priority is not None else 50,
+            _parse_due(effect.due_date, self.now),
+            effect.form_key or "",
+            self.now,
+            None,
+            "",
+            {},
         )
-        candidates = [TaskCandidate(task=task, user=u) for u in effect.candidate_users]
-        candidates += [TaskCandidate(task=task, group=g) for g in effect.candidate_groups]
-        if candidates:
-            TaskCandidate.objects.bulk_create(candidates)
-        self.add_history(
+        # The history row keeps its place in order; its task id is filled in by finish().
+        data = self.add_history(
             "task_created",
             element_id=effect.element_id,
             token_id=effect.token_id,
-            task_id=task.pk,
+            task_id=None,
             assignee=effect.assignee or "",
             candidate_users=list(effect.candidate_users),
             candidate_groups=list(effect.candidate_groups),
         )
+        if connection.features.can_return_columns_from_insert:
+            self._new_tasks.append((steps.queue_task_insert(self.batch, values), effect, data))
+        else:  # pragma: no cover - SQLite before 3.35 cannot return the new id
+            self.batch.run()
+            task = UserTask(**dict(zip(steps.TASK_INSERT_COLUMNS, values, strict=True)))
+            task.save(force_insert=True)
+            self._task_created(task.pk, effect, data)
+
+    def _task_created(self, task_id: int, effect: fx.CreateUserTask, data: dict[str, Any]) -> None:
+        data["task_id"] = task_id
+        self.created_task_ids.append(task_id)
+        steps.queue_candidates(self.batch, task_id, effect.candidate_users, effect.candidate_groups)
 
     def _CancelUserTask(self, effect: fx.CancelUserTask) -> None:
+        self.batch.run()
         UserTask.objects.filter(
             instance=self.instance, token_id=effect.token_id, state=UserTask.State.OPEN
         ).update(state=UserTask.State.CANCELLED, completed_at=self.now)
 
     def _CreateJob(self, effect: fx.CreateJob) -> None:
+        self.batch.run()
         celery = get_handler(effect.topic) is not None
         job = Job.objects.create(
             instance=self.instance,
@@ -120,9 +161,11 @@ class EffectWriter:
             transaction.on_commit(lambda: job_dispatch(job.pk))
 
     def _CancelJob(self, effect: fx.CancelJob) -> None:
+        self.batch.run()
         Job.objects.filter(instance=self.instance, token_id=effect.token_id).delete()
 
     def _RaiseIncident(self, effect: fx.RaiseIncident) -> None:
+        self.batch.run()
         Incident.objects.create(
             instance=self.instance,
             token_id=effect.token_id,
@@ -135,6 +178,13 @@ class EffectWriter:
     def _InstanceEnded(self, effect: fx.InstanceEnded) -> None:
         self.instance.state = _ENDED_STATES[effect.outcome]
         self.instance.ended_at = self.now
+
+
+def _returned_id(result: Result) -> int:
+    row = result.first()
+    if row is None:  # pragma: no cover - INSERT ... RETURNING always returns its row
+        raise RuntimeError("The task INSERT returned no id")
+    return int(row[0])
 
 
 def _parse_due(value: str | None, now: datetime) -> datetime | None:

@@ -6,15 +6,23 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
+from django.db import connection, transaction
 
 from bpmn_engine import clock
 from bpmn_engine.interpreter.errors import NotStartableError
 from bpmn_engine.models import ProcessDefinition, ProcessInstance
+from bpmn_engine.persistence import steps
+from bpmn_engine.persistence.batch import Batch
 from bpmn_engine.services.errors import InvalidInput, NotFound, NotPermitted
 from bpmn_engine.services.identity import user_groups, username_of
 from bpmn_engine.services.models_cache import definition_model
-from bpmn_engine.services.runtime import check_variables, engine_limits, instance_step, persist
+from bpmn_engine.services.runtime import (
+    StepResult,
+    check_variables,
+    engine_limits,
+    instance_step,
+    persist,
+)
 
 
 def definition_latest(*, key: str) -> ProcessDefinition:
@@ -49,6 +57,20 @@ def instance_start(
     user: AbstractBaseUser | None = None,
 ) -> ProcessInstance:
     """Create an instance and run it to its first wait states, in one transaction."""
+    return instance_start_step(
+        definition=definition, key=key, variables=variables, business_key=business_key, user=user
+    ).instance
+
+
+def instance_start_step(
+    *,
+    definition: ProcessDefinition | None = None,
+    key: str | None = None,
+    variables: Mapping[str, Any] | None = None,
+    business_key: str = "",
+    user: AbstractBaseUser | None = None,
+) -> StepResult:
+    """``instance_start``, returning the whole step (e.g. the tasks it opened)."""
     if definition is None:
         if key is None:
             raise InvalidInput("Give a definition or a key to start")
@@ -67,14 +89,26 @@ def instance_start(
             state, effects = interpreter.start(variables=values, initiator=username or None)
         except NotStartableError as exc:
             raise InvalidInput(str(exc)) from exc
-        instance = ProcessInstance.objects.create(
-            definition=definition,
-            business_key=business_key,
-            started_by=username,
-            started_at=clock.now(),
+        now = clock.now()
+        instance = ProcessInstance(
+            definition=definition, business_key=business_key, started_by=username, started_at=now
         )
-        persist(instance, state, effects, user=username)
-    return instance
+        _insert(instance)
+        created = persist(instance, state, effects, user=username, now=now)
+    return StepResult(instance, state, effects, created)
+
+
+def _insert(instance: ProcessInstance) -> None:
+    """The instance row, written as ``save()`` would but without the ORM's compilation."""
+    batch = Batch()
+    inserted = steps.queue_instance_insert(batch, instance)
+    batch.run()
+    row = inserted.first()
+    if row is None:  # pragma: no cover - INSERT ... RETURNING always returns its row
+        raise RuntimeError("The instance INSERT returned no id")
+    instance.pk = row[0]
+    instance._state.adding = False
+    instance._state.db = connection.alias
 
 
 def instance_cancel(

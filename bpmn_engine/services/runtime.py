@@ -1,15 +1,20 @@
 """The step: lock the instance, load its state, run the interpreter, write what changed.
 
-Every service that moves an instance goes through ``instance_step``, so there is exactly
-one place that decides transaction boundaries and lock order (instance row first, then
-task or job rows), and one place that turns effects into rows.
+Every service that moves an instance goes through ``instance_step`` (or, when it has
+loaded the instance itself, ``step_locked``), so there is exactly one place that decides
+transaction boundaries and lock order (instance row first, then task or job rows), and
+one place that turns effects into rows.
+
+A step is a few round trips however much it writes: the lock and every read go out
+together, then all writes (``bpmn_engine.persistence``), then the commit.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -19,15 +24,18 @@ from bpmn_engine.conf import engine_setting
 from bpmn_engine.interpreter import Interpreter
 from bpmn_engine.interpreter.effects import Effect
 from bpmn_engine.interpreter.limits import Limits
-from bpmn_engine.interpreter.state import InstanceState, Scope, Token, TokenState
+from bpmn_engine.interpreter.state import InstanceState
 from bpmn_engine.models import ProcessInstance
-from bpmn_engine.models import Scope as ScopeRow
-from bpmn_engine.models import Token as TokenRow
+from bpmn_engine.persistence import steps
+from bpmn_engine.persistence.batch import Batch
+from bpmn_engine.persistence.steps import InstanceRef, LockedLoad
 from bpmn_engine.services.effects import EffectWriter
 from bpmn_engine.services.errors import Conflict, InvalidInput
 from bpmn_engine.services.models_cache import definition_model
 
 StepAction = Callable[[Interpreter, InstanceState], list[Effect]]
+HistoryNote = tuple[str, str, str | None, dict[str, Any]]
+"""A caller's own history event for a step: (event, element_id, token_id, data)."""
 
 
 def engine_limits() -> Limits:
@@ -62,62 +70,32 @@ def check_variables(variables: Mapping[str, Any] | None) -> dict[str, Any]:
     return checked
 
 
-def load_state(instance: ProcessInstance) -> InstanceState:
-    scopes = {
-        row.id.hex: Scope(
-            id=row.id.hex,
-            element_id=row.element_id,
-            parent_id=row.parent_id.hex if row.parent_id else None,
-            token_id=row.token_id.hex if row.token_id else None,
-            variables=row.variables,
-        )
-        for row in ScopeRow.objects.filter(instance=instance)
-    }
-    root = next(s for s in scopes.values() if s.parent_id is None)
-    tokens = {
-        row.id.hex: Token(
-            id=row.id.hex,
-            element_id=row.element_id,
-            scope_id=row.scope_id.hex,
-            state=TokenState(row.state),
-            arrived_via=row.arrived_via or None,
-            leaving=row.leaving,
-        )
-        for row in TokenRow.objects.filter(instance=instance).order_by("ordinal")
-    }
-    return InstanceState(
-        process_id=root.element_id, root_scope_id=root.id, tokens=tokens, scopes=scopes
-    )
+def load_locked(
+    ref: InstanceRef, batch: Batch | None = None
+) -> tuple[ProcessInstance | None, InstanceState | None]:
+    """Lock the instance row and read its state, in one round trip (with whatever else
+    the caller queued on ``batch`` after this). (None, None) if there is no such row."""
+    batch = batch or Batch()
+    load = LockedLoad(batch, ref)
+    batch.run()
+    instance = load.instance()
+    if instance is None:
+        return None, None
+    return instance, load.state()
 
 
-def save_state(instance: ProcessInstance, state: InstanceState) -> None:
-    """Write only what the step changed. Saved tokens get ordinals after every older token,
-    in the state's order, so a reload sees the same arrival order."""
+def save_state(instance: ProcessInstance, state: InstanceState, batch: Batch | None = None) -> None:
+    """Queue the writes of what the step changed on ``batch`` (run now if none is given)."""
+    own = batch is None
+    batch = batch or Batch()
     changes = state.take_changes()
-    if changes.tokens_removed:
-        TokenRow.objects.filter(instance=instance, id__in=changes.tokens_removed).delete()
+    steps.queue_state_changes(batch, instance, state, changes)
+    if changes.tokens_removed and instance.open_incidents:
+        # The counter on the locked row says whether there is anything to resolve.
+        batch.run()
         _resolve_incidents_of(instance, changes.tokens_removed)
-    if changes.scopes_removed:
-        ScopeRow.objects.filter(instance=instance, id__in=changes.scopes_removed).delete()
-    if changes.scopes_saved:
-        ScopeRow.objects.bulk_create(
-            [_scope_row(instance, state.scopes[i]) for i in changes.scopes_saved],
-            update_conflicts=True,
-            unique_fields=["id"],
-            update_fields=["variables", "parent_id", "token_id", "element_id"],
-        )
-    if changes.tokens_saved:
-        base = (instance.version + 1) * 1_000_000
-        TokenRow.objects.bulk_create(
-            [
-                _token_row(instance, token, base + position)
-                for position, token in enumerate(state.tokens.values())
-                if token.id in changes.tokens_saved
-            ],
-            update_conflicts=True,
-            unique_fields=["id"],
-            update_fields=["element_id", "scope_id", "state", "arrived_via", "leaving", "ordinal"],
-        )
+    if own:
+        batch.run()
 
 
 def _resolve_incidents_of(instance: ProcessInstance, token_ids: set[str]) -> None:
@@ -131,35 +109,13 @@ def _resolve_incidents_of(instance: ProcessInstance, token_ids: set[str]) -> Non
         instance.open_incidents = max(instance.open_incidents - resolved, 0)
 
 
-def _scope_row(instance: ProcessInstance, scope: Scope) -> ScopeRow:
-    return ScopeRow(
-        id=scope.id,
-        instance=instance,
-        element_id=scope.element_id,
-        parent_id=scope.parent_id,
-        token_id=scope.token_id,
-        variables=scope.variables,
-    )
-
-
-def _token_row(instance: ProcessInstance, token: Token, ordinal: int) -> TokenRow:
-    return TokenRow(
-        id=token.id,
-        instance=instance,
-        element_id=token.element_id,
-        scope_id=token.scope_id,
-        state=token.state.value,
-        arrived_via=token.arrived_via or "",
-        leaving=token.leaving,
-        ordinal=ordinal,
-    )
-
-
 @dataclass
 class StepResult:
     instance: ProcessInstance
     state: InstanceState
     effects: list[Effect] = field(default_factory=list)
+    created_task_ids: list[int] = field(default_factory=list)
+    """The user tasks the step opened, in order (callers and the benchmark use them)."""
 
 
 def lock_instance(instance_id: int) -> ProcessInstance:
@@ -181,26 +137,68 @@ def instance_step(
     """Run ``action`` on the locked instance and persist the result, in one transaction.
 
     Must be called inside ``transaction.atomic()`` (callers add their own row changes to
-    the same transaction); ``before`` runs under the lock, before the interpreter.
+    the same transaction); ``before`` runs under the lock, before the interpreter. The
+    lock is taken here, or is already held by the caller (taking it again is harmless).
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("instance_step must run inside transaction.atomic()")
-    instance = lock_instance(instance_id)
+    _require_atomic()
+    instance, state = load_locked(InstanceRef.by_id(instance_id))
+    if instance is None or state is None:
+        raise Conflict(f"Process instance {instance_id} does not exist")
+    return step_locked(
+        instance, state, action, user=user, require_active=require_active, before=before
+    )
+
+
+def step_locked(
+    instance: ProcessInstance,
+    state: InstanceState,
+    action: StepAction,
+    *,
+    user: str = "",
+    require_active: bool = True,
+    before: Callable[[ProcessInstance, InstanceState], None] | None = None,
+    now: datetime | None = None,
+    batch: Batch | None = None,
+    history: Sequence[HistoryNote] = (),
+) -> StepResult:
+    """The step on an instance its caller already locked and loaded (``load_locked``).
+
+    ``batch`` may hold the caller's own writes (a completed task), and ``history`` its
+    own history events; both are written with the step's rows, the history first.
+    """
+    _require_atomic()
     if require_active and instance.state != ProcessInstance.State.ACTIVE:
-        raise Conflict(f"Process instance {instance_id} is {instance.get_state_display()}")
-    state = load_state(instance)
+        raise Conflict(f"Process instance {instance.pk} is {instance.get_state_display()}")
     if before is not None:
         before(instance, state)
     effects = action(interpreter_for(instance), state)
-    persist(instance, state, effects, user=user)
-    return StepResult(instance, state, effects)
+    created = persist(instance, state, effects, user=user, now=now, batch=batch, history=history)
+    return StepResult(instance, state, effects, created)
+
+
+def _require_atomic() -> None:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("instance_step must run inside transaction.atomic()")
 
 
 def persist(
-    instance: ProcessInstance, state: InstanceState, effects: list[Effect], *, user: str
-) -> None:
-    now = clock.now()
-    save_state(instance, state)
-    EffectWriter(instance, user=user, now=now).write(effects)
-    instance.version += 1
-    instance.save(update_fields=["version", "state", "ended_at", "open_incidents"])
+    instance: ProcessInstance,
+    state: InstanceState,
+    effects: list[Effect],
+    *,
+    user: str,
+    now: datetime | None = None,
+    batch: Batch | None = None,
+    history: Sequence[HistoryNote] = (),
+) -> list[int]:
+    """Write the step: changed tokens and scopes, effects, history, the instance version.
+
+    Returns the ids of the user tasks the step opened.
+    """
+    writer = EffectWriter(instance, user=user, now=now or clock.now(), batch=batch)
+    for event, element_id, token_id, data in history:
+        writer.add_history(event, element_id=element_id, token_id=token_id, **data)
+    save_state(instance, state, writer.batch)
+    writer.write(effects)
+    writer.finish()
+    return writer.created_task_ids

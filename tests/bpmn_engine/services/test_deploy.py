@@ -62,9 +62,11 @@ def test_an_entity_declaration_is_refused_without_reading_the_file():
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_a_clear_message(load_diagram):
-    latin1 = load_diagram("services/user_task").replace(
-        b'encoding="UTF-8"', b'encoding="ISO-8859-1"'
-    ).replace(b'name="Approve"', 'name="Genehmigen für"'.encode("latin-1"))
+    latin1 = (
+        load_diagram("services/user_task")
+        .replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
+        .replace(b'name="Approve"', 'name="Genehmigen für"'.encode("latin-1"))
+    )
     with pytest.raises(DeployError, match="not UTF-8"):
         definition_deploy(data=latin1, filename="latin.bpmn")
     assert Deployment.objects.count() == 0

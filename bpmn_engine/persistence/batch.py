@@ -1,0 +1,150 @@
+"""Statements sent together: one round trip on PostgreSQL, one by one elsewhere.
+
+On this engine's hot path a statement costs more than a round trip: a local round trip is
+about 30 µs, while each statement sent through psycopg's pipeline mode (extended protocol,
+one Parse/Bind/Execute each) costs several times that. So a ``Batch`` on PostgreSQL binds
+its parameters client-side (as Django's default ``ClientCursor`` does for every query) and
+sends all its statements as *one* simple-protocol query, ``stmt1; stmt2; ...``. The server
+runs them in order inside the open transaction, each with its own snapshot, so a read
+queued after ``SELECT ... FOR UPDATE`` sees everything committed before the lock was
+granted; the first error stops the rest and aborts the transaction. Each statement's rows
+come back as its own result set (``cursor.nextset()``).
+
+Planning is most of a small statement's server time, so each statement text is also
+prepared once per connection (``PREPARE baton_<hash> AS ...``, sent on its own the first
+time that text is seen) and the joined query is a list of ``EXECUTE baton_<hash>(...)``.
+``PREPARE`` is not undone by a rollback, and a statement is recorded as prepared only
+once its ``PREPARE`` succeeded, so the record per connection never runs ahead of the
+server. Named prepared statements need a session of their own: behind a pooler in
+transaction mode (PgBouncer) set ``PREPARE_STATEMENTS = False``.
+
+Other backends (SQLite for the embedded mode), or PostgreSQL with server-side binding,
+run the same statements one after the other, so both paths execute identical SQL in the
+same order. Statements go through Django's cursors, so query logging, ``execute_wrappers``
+and error translation (driver errors become ``django.db`` errors) work as for the ORM.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
+
+PREPARE_STATEMENTS = True
+MAX_PREPARED_PER_CONNECTION = 256
+"""Statement texts are few (one per row count of a multi-row INSERT, at most); past this
+many on one connection, new texts run unprepared."""
+
+_prepared: WeakKeyDictionary[Any, set[str]] = WeakKeyDictionary()
+"""Per psycopg connection: the names of the statements prepared on it."""
+_PLACEHOLDER = re.compile(r"%[s%]")
+_PREPARABLE = ("SELECT", "INSERT", "UPDATE", "DELETE", "VALUES", "WITH")
+"""What ``PREPARE`` accepts; anything else (DDL, ``SET``) runs as written."""
+
+
+class Result:
+    """The rows of one queued statement, available once its batch has run."""
+
+    __slots__ = ("fetch", "params", "rows", "sql")
+
+    def __init__(self, sql: str, params: Sequence[Any], fetch: bool) -> None:
+        self.sql = sql
+        self.params = params
+        self.fetch = fetch
+        self.rows: list[tuple[Any, ...]] = []
+
+    def first(self) -> tuple[Any, ...] | None:
+        return self.rows[0] if self.rows else None
+
+
+class Batch:
+    def __init__(self, db: BaseDatabaseWrapper | None = None) -> None:
+        self.db = db or connections[DEFAULT_DB_ALIAS]
+        self.pending: list[Result] = []
+
+    def add(self, sql: str, params: Sequence[Any] = (), *, fetch: bool = False) -> Result:
+        """Queue one statement (``%s`` placeholders, no trailing ``;``); ``fetch`` for one
+        whose rows (SELECT, RETURNING) are read. Statements are prepared before their
+        batch runs, so they may not use a table created earlier in the same batch, and a
+        parameter takes its type from its context (a column it is compared with or
+        written to); elsewhere give it a cast (``%s::integer``) or it is text."""
+        result = Result(sql, params, fetch)
+        self.pending.append(result)
+        return result
+
+    def run(self) -> None:
+        """Execute everything queued, in order; results are filled in on return."""
+        results, self.pending = self.pending, []
+        if not results:
+            return
+        with self.db.cursor() as cursor:
+            if _joins_statements(cursor):
+                _run_joined(cursor, results)
+            else:
+                _run_sequentially(cursor, results)
+
+
+def _joins_statements(cursor: CursorWrapper) -> bool:
+    """True for psycopg 3's client-side binding cursor (Django's default)."""
+    try:
+        from psycopg import ClientCursor
+    except ImportError:  # pragma: no cover - psycopg 3 is a dependency
+        return False
+    return isinstance(cursor.cursor, ClientCursor)
+
+
+def _run_joined(cursor: CursorWrapper, results: list[Result]) -> None:
+    texts = [_prepared_text(cursor, result.sql) for result in results]
+    cursor.execute(";\n".join(texts), [param for result in results for param in result.params])
+    for index, result in enumerate(results):
+        if index:
+            cursor.nextset()
+        if result.fetch:
+            result.rows = cursor.fetchall()
+
+
+def _run_sequentially(cursor: CursorWrapper, results: list[Result]) -> None:
+    for result in results:
+        cursor.execute(result.sql, result.params)
+        if result.fetch:
+            result.rows = cursor.fetchall()
+
+
+def _prepared_text(cursor: CursorWrapper, sql: str) -> str:
+    """``EXECUTE name(%s, ...)`` for a statement prepared on this connection (preparing
+    it now if needed), or the statement itself."""
+    if not PREPARE_STATEMENTS or not sql.lstrip()[:7].upper().startswith(_PREPARABLE):
+        return sql
+    name, prepare, execute = _prepared_forms(sql)
+    names = _prepared.setdefault(cursor.db.connection, set())
+    if name not in names:
+        if len(names) >= MAX_PREPARED_PER_CONNECTION:
+            return sql
+        cursor.execute(prepare)  # no parameters: the text goes as written
+        names.add(name)
+    return execute
+
+
+@lru_cache(maxsize=1024)
+def _prepared_forms(sql: str) -> tuple[str, str, str]:
+    """(name, ``PREPARE name AS ...`` with $n parameters, ``EXECUTE name(%s, ...)``)."""
+    name = "baton_" + hashlib.sha1(sql.encode(), usedforsecurity=False).hexdigest()[:20]
+    count = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group() == "%%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    body = _PLACEHOLDER.sub(number, sql)
+    arguments = "(" + ", ".join(["%s"] * count) + ")" if count else ""
+    return name, f"PREPARE {name} AS {body}", f"EXECUTE {name}{arguments}"
