@@ -89,36 +89,22 @@ class InstanceRef:
         return cls(f"({sql})", (task_id,))
 
 
-class LockedLoad:
-    """Queue the lock of the instance row, then (optionally) the reads of its state."""
+class StateRead:
+    """Queue the reads of an instance's scopes and tokens (no lock of their own)."""
 
-    def __init__(self, batch: Batch, ref: InstanceRef, *, with_state: bool = True) -> None:
+    def __init__(self, batch: Batch, ref: InstanceRef) -> None:
         vendor = connection.vendor
-        self._instance = batch.add(
-            _select_sql(INSTANCES, INSTANCES.all_columns, f"id={ref.sql}", "lock", vendor),
+        where = f"instance_id={ref.sql}"
+        self._scopes = batch.add(
+            _select_sql(SCOPES, SCOPE_COLUMNS, where, "", vendor), ref.params, fetch=True
+        )
+        self._tokens = batch.add(
+            _select_sql(TOKENS, TOKEN_COLUMNS, where, "order:ordinal", vendor),
             ref.params,
             fetch=True,
         )
-        self._scopes: Result | None = None
-        self._tokens: Result | None = None
-        if with_state:
-            where = f"instance_id={ref.sql}"
-            self._scopes = batch.add(
-                _select_sql(SCOPES, SCOPE_COLUMNS, where, "", vendor), ref.params, fetch=True
-            )
-            self._tokens = batch.add(
-                _select_sql(TOKENS, TOKEN_COLUMNS, where, "order:ordinal", vendor),
-                ref.params,
-                fetch=True,
-            )
-
-    def instance(self) -> ProcessInstance | None:
-        row = self._instance.first()
-        return INSTANCES.instance(row) if row is not None else None
 
     def state(self) -> InstanceState:
-        if self._scopes is None or self._tokens is None:
-            raise RuntimeError("This load did not read the instance state")
         scopes = {}
         for row in self._scopes.rows:
             id_, element_id, parent_id, token_id, variables = SCOPES.decode(SCOPE_COLUMNS, row)
@@ -146,6 +132,29 @@ class LockedLoad:
         return InstanceState(
             process_id=root.element_id, root_scope_id=root.id, tokens=tokens, scopes=scopes
         )
+
+
+class LockedLoad:
+    """Queue the lock of the instance row, then (optionally) the reads of its state."""
+
+    def __init__(self, batch: Batch, ref: InstanceRef, *, with_state: bool = True) -> None:
+        self._instance = batch.add(
+            _select_sql(
+                INSTANCES, INSTANCES.all_columns, f"id={ref.sql}", "lock", connection.vendor
+            ),
+            ref.params,
+            fetch=True,
+        )
+        self._state = StateRead(batch, ref) if with_state else None
+
+    def instance(self) -> ProcessInstance | None:
+        row = self._instance.first()
+        return INSTANCES.instance(row) if row is not None else None
+
+    def state(self) -> InstanceState:
+        if self._state is None:
+            raise RuntimeError("This load did not read the instance state")
+        return self._state.state()
 
 
 class TaskLoad:

@@ -25,7 +25,9 @@ from bpmn_engine import clock
 from bpmn_engine.conf import engine_setting
 from bpmn_engine.handlers.registry import BpmnError, HandlerContext, get_handler
 from bpmn_engine.interpreter.errors import TokenNotWaitingError
-from bpmn_engine.models import HistoryEvent, Incident, Job, ProcessInstance, Scope
+from bpmn_engine.models import HistoryEvent, Incident, Job, ProcessInstance
+from bpmn_engine.persistence.batch import Batch
+from bpmn_engine.persistence.steps import InstanceRef, StateRead
 from bpmn_engine.services.errors import InvalidInput
 from bpmn_engine.services.retries import retry_delay
 from bpmn_engine.services.runtime import check_variables, instance_step, lock_instance
@@ -85,19 +87,14 @@ def job_lease(*, job_id: int) -> Lease | None:
 
 
 def _visible_variables(job: Job) -> dict[str, Any]:
-    from bpmn_engine.models import Token
-
-    scopes = {s.id: s for s in Scope.objects.filter(instance_id=job.instance_id)}
-    token = Token.objects.filter(pk=job.token_id).first()
-    chain = []
-    current = token.scope_id if token else None
-    while current is not None and current in scopes:
-        chain.append(scopes[current])
-        current = scopes[current].parent_id
-    merged: dict[str, Any] = {}
-    for scope in reversed(chain):
-        merged.update(scope.variables)
-    return merged
+    """What the handler sees: the variables visible from its token's scope (one read,
+    no lock: the handler gets a snapshot and its result is merged under the lock)."""
+    batch = Batch()
+    read = StateRead(batch, InstanceRef.by_id(job.instance_id))
+    batch.run()
+    state = read.state()
+    token = state.tokens.get(job.token_id.hex)
+    return state.visible_variables(token.scope_id) if token is not None else {}
 
 
 def job_execute(*, job_id: int) -> str:
