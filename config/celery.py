@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 from celery import Celery
 
@@ -11,3 +13,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("baton")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["bpmn_engine"])
+
+
+def worker_command(*, schedule: Path, hostname: str, concurrency: int = 2) -> list[str]:
+    """The argv of a Baton worker with its embedded beat (which runs the job sweeper);
+    ``manage.py up`` and the test suite start exactly this process."""
+    return [
+        sys.executable, "-m", "celery", "-A", "config", "worker", "--beat",
+        "--schedule", str(schedule), "--loglevel", "INFO",
+        "--concurrency", str(concurrency), "--hostname", hostname,
+    ]  # fmt: skip

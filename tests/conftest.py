@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -16,6 +15,8 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+
+from config.celery import worker_command
 
 ROOT = Path(__file__).resolve().parent.parent
 DIAGRAMS = Path(__file__).resolve().parent / "diagrams"
@@ -90,23 +91,7 @@ def celery_worker_process(
     env.update(DATABASE_URL=_test_database_url(), BATON_SWEEP_INTERVAL="0.5")
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--beat",
-                "--schedule",
-                str(workdir / "beat-schedule"),
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "--hostname",
-                f"test-{os.getpid()}@%h",
-            ],
+            worker_command(schedule=workdir / "beat-schedule", hostname=f"test-{os.getpid()}@%h"),
             cwd=ROOT,
             env=env,
             stdout=out,

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from config.celery import worker_command
+
 DEMO_LOGINS = [
     ("alice", "alice-demo", "requester"),
     ("bob", "bob-demo", "manager"),
@@ -69,24 +71,7 @@ class Command(BaseCommand):
         var = Path(os.environ.get("BATON_VAR_DIR", base / "var"))
         var.mkdir(parents=True, exist_ok=True)
         return subprocess.Popen(  # noqa: S603 - fixed argv, no shell
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--beat",
-                "--schedule",
-                str(var / "celerybeat-schedule"),
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "--hostname",
-                "baton@%h",
-            ],
-            cwd=base,
+            worker_command(schedule=var / "celerybeat-schedule", hostname="baton@%h"), cwd=base
         )
 
     def _web(self, host: str, port: int) -> subprocess.Popen[bytes]:
