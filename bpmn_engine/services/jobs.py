@@ -25,12 +25,13 @@ from bpmn_engine import clock
 from bpmn_engine.conf import engine_setting
 from bpmn_engine.handlers.registry import BpmnError, HandlerContext, get_handler
 from bpmn_engine.interpreter.errors import TokenNotWaitingError
+from bpmn_engine.interpreter.state import InstanceState
 from bpmn_engine.models import HistoryEvent, Incident, Job, ProcessInstance
 from bpmn_engine.persistence.batch import Batch
-from bpmn_engine.persistence.steps import InstanceRef, StateRead
+from bpmn_engine.persistence.steps import InstanceRef, LockedLoad, StateRead
 from bpmn_engine.services.errors import InvalidInput
 from bpmn_engine.services.retries import retry_delay
-from bpmn_engine.services.runtime import check_variables, instance_step, lock_instance
+from bpmn_engine.services.runtime import check_variables, instance_step, lock_instance, step_locked
 
 logger = logging.getLogger(__name__)
 
@@ -121,16 +122,31 @@ def job_execute(*, job_id: int) -> str:
     return job_finish(lease=lease, variables=result)
 
 
-def _locked_job(lease: Lease) -> Job | None:
+@dataclass(frozen=True)
+class _LockedJob:
+    job: Job
+    instance: ProcessInstance
+    state: InstanceState | None
+
+
+def _locked_job(lease: Lease, *, with_state: bool = False) -> _LockedJob | None:
+    """Lock the instance (the engine's lock order: instance first), then the job, and
+    check the job still carries this lease. None when the lease is stale."""
     instance_id = Job.objects.filter(pk=lease.job_id).values_list("instance_id", flat=True).first()
     if instance_id is None:
         return None
-    lock_instance(instance_id)
-    return (
+    batch = Batch()
+    load = LockedLoad(batch, InstanceRef.by_id(instance_id), with_state=with_state)
+    batch.run()
+    instance = load.instance()
+    job = (
         Job.objects.select_for_update()
         .filter(pk=lease.job_id, state=Job.State.RUNNING, lock_owner=lease.owner)
         .first()
     )
+    if instance is None or job is None:
+        return None
+    return _LockedJob(job, instance, load.state() if with_state else None)
 
 
 def job_finish(*, lease: Lease, variables: Mapping[str, Any] | None) -> str:
@@ -140,17 +156,17 @@ def job_finish(*, lease: Lease, variables: Mapping[str, Any] | None) -> str:
     except InvalidInput as exc:
         return job_fail(lease=lease, error=f"Handler returned bad variables: {exc}")
     with transaction.atomic():
-        job = _locked_job(lease)
-        if job is None:
+        locked = _locked_job(lease, with_state=True)
+        if locked is None or locked.state is None:
             return "stale"
-        token_id = job.token_id.hex
-        job.delete()
+        token_id = locked.job.token_id.hex
+        locked.job.delete()
 
         def complete(interpreter: Any, state: Any) -> Any:
             return interpreter.complete(state, token_id=token_id, variables=values)
 
         try:
-            instance_step(job.instance_id, complete, user="")
+            step_locked(locked.instance, locked.state, complete)
         except TokenNotWaitingError:
             return "stale"
     return "completed"
@@ -160,9 +176,10 @@ def job_fail(*, lease: Lease, error: str, details: str = "") -> str:
     """Phase 3 on failure: the same row gets a later due time, or becomes an incident."""
     now = clock.now()
     with transaction.atomic():
-        job = _locked_job(lease)
-        if job is None:
+        locked = _locked_job(lease)
+        if locked is None:
             return "stale"
+        job = locked.job
         job.last_error = details or error
         job.lock_owner = ""
         job.locked_until = None
@@ -175,21 +192,22 @@ def job_fail(*, lease: Lease, error: str, details: str = "") -> str:
             return "retry"
         job.state = Job.State.FAILED
         job.save()
-        _raise_incident(job, f"{job.topic}: {error} (after {job.attempts} attempts)")
+        _raise_incident(
+            job, locked.instance, f"{job.topic}: {error} (after {job.attempts} attempts)"
+        )
     return "incident"
 
 
-def _raise_incident(job: Job, message: str) -> None:
-    now = clock.now()
+def _raise_incident(job: Job, instance: ProcessInstance, message: str) -> None:
+    """Open the incident and count it on the instance row the caller holds locked."""
     Incident.objects.create(
         instance_id=job.instance_id,
         token_id=job.token_id,
         element_id=job.element_id,
         job=job,
         message=message,
-        created_at=now,
+        created_at=clock.now(),
     )
-    instance = ProcessInstance.objects.get(pk=job.instance_id)
     instance.open_incidents += 1
     instance.save(update_fields=["open_incidents"])
     _history(job, "incident", message=message)
