@@ -2,14 +2,15 @@
 active; everything that happened goes to append-only ``HistoryEvent`` rows."""
 
 from bpmn_engine.models.clock import ClockOffset
-from bpmn_engine.models.definitions import Deployment, ProcessDefinition
+from bpmn_engine.models.definitions import DecisionDefinition, Deployment, ProcessDefinition
 from bpmn_engine.models.history import HistoryEvent
 from bpmn_engine.models.instances import ProcessInstance, Scope, Token
 from bpmn_engine.models.jobs import Incident, Job
-from bpmn_engine.models.tasks import TaskCandidate, UserTask
+from bpmn_engine.models.tasks import TaskCandidate, TaskComment, UserTask
 
 __all__ = [
     "ClockOffset",
+    "DecisionDefinition",
     "Deployment",
     "HistoryEvent",
     "Incident",
@@ -18,6 +19,7 @@ __all__ = [
     "ProcessInstance",
     "Scope",
     "TaskCandidate",
+    "TaskComment",
     "Token",
     "UserTask",
 ]

@@ -52,3 +52,27 @@ class ProcessDefinition(models.Model):
     @property
     def label(self) -> str:
         return self.name or self.key
+
+
+class DecisionDefinition(models.Model):
+    """One DMN decision deployed with a BPMN file, addressed by key (decision id) + version."""
+
+    deployment = models.ForeignKey(
+        Deployment, on_delete=models.CASCADE, related_name="decisions"
+    )
+    key = models.CharField(max_length=255)
+    version = models.PositiveIntegerField()
+    name = models.CharField(max_length=255, blank=True)
+    filename = models.CharField(max_length=255)
+    xml = models.TextField()
+    """The whole DMN file the decision came from (decisions may require one another)."""
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["key", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "version"], name="decision_key_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name or self.key} v{self.version}"

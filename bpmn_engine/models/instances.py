@@ -26,6 +26,12 @@ class ProcessInstance(models.Model):
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     open_incidents = models.PositiveIntegerField(default=0)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
+    """The instance whose call activity started this one (None for a top-level instance)."""
+    parent_token_id = models.UUIDField(null=True, blank=True)
+    """The call-activity token in ``parent`` that waits for this instance to end."""
 
     class Meta:
         ordering = ["-started_at"]

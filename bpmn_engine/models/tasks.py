@@ -23,6 +23,10 @@ class UserTask(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
     assignee = models.CharField(max_length=150, blank=True, db_index=True)
     """A username; users are named as Camunda names them, so diagrams can refer to them."""
+    owner = models.CharField(max_length=150, blank=True, default="", db_default="")
+    """Who delegated the task (Camunda's owner); it returns to them when resolved."""
+    delegation_state = models.CharField(max_length=16, blank=True, default="", db_default="")
+    """"" (not delegated), "pending" (with the delegate) or "resolved"."""
     priority = models.IntegerField(default=50)
     due_at = models.DateTimeField(null=True, blank=True)
     form_key = models.CharField(max_length=255, blank=True)
@@ -58,3 +62,21 @@ class TaskCandidate(models.Model):
 
     def __str__(self) -> str:
         return self.user or f"group {self.group}"
+
+
+class TaskComment(models.Model):
+    """A comment on a task, shown in the timeline; append-only like history."""
+
+    task = models.ForeignKey(UserTask, on_delete=models.CASCADE, related_name="comments")
+    instance = models.ForeignKey(
+        ProcessInstance, on_delete=models.CASCADE, related_name="task_comments"
+    )
+    user = models.CharField(max_length=150)
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.text[:40]}"
