@@ -57,9 +57,7 @@ class ProcessDefinition(models.Model):
 class DecisionDefinition(models.Model):
     """One DMN decision deployed with a BPMN file, addressed by key (decision id) + version."""
 
-    deployment = models.ForeignKey(
-        Deployment, on_delete=models.CASCADE, related_name="decisions"
-    )
+    deployment = models.ForeignKey(Deployment, on_delete=models.CASCADE, related_name="decisions")
     key = models.CharField(max_length=255)
     version = models.PositiveIntegerField()
     name = models.CharField(max_length=255, blank=True)
