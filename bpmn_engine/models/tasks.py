@@ -34,6 +34,8 @@ class UserTask(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     completed_by = models.CharField(max_length=150, blank=True)
     submitted = models.JSONField(default=dict, blank=True)
+    draft = models.JSONField(null=True, blank=True)
+    """Form values saved without completing ("save a draft"); None when there is none."""
 
     class Meta:
         ordering = ["-priority", "created_at"]
