@@ -18,6 +18,9 @@ DEFAULTS: dict[str, Any] = {
     "JOB_LEASE_SECONDS": 300.0,
     "REDISPATCH_AFTER_SECONDS": 30.0,
     "CONTROLLABLE_CLOCK": False,
+    # Named prepared statements on the step's hot path; turn off behind a pooler in
+    # transaction mode (PgBouncer), where a session is not kept between transactions.
+    "PREPARE_STATEMENTS": True,
 }
 
 

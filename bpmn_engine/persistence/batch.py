@@ -16,7 +16,7 @@ time that text is seen) and the joined query is a list of ``EXECUTE baton_<hash>
 ``PREPARE`` is not undone by a rollback, and a statement is recorded as prepared only
 once its ``PREPARE`` succeeded, so the record per connection never runs ahead of the
 server. Named prepared statements need a session of their own: behind a pooler in
-transaction mode (PgBouncer) set ``PREPARE_STATEMENTS = False``.
+transaction mode (PgBouncer) set ``BPMN_ENGINE["PREPARE_STATEMENTS"] = False``.
 
 Other backends (SQLite for the embedded mode), or PostgreSQL with server-side binding,
 run the same statements one after the other, so both paths execute identical SQL in the
@@ -37,7 +37,6 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.utils import CursorWrapper
 
-PREPARE_STATEMENTS = True
 MAX_PREPARED_PER_CONNECTION = 256
 """Statement texts are few (one per row count of a multi-row INSERT, at most); past this
 many on one connection, new texts run unprepared."""
@@ -117,10 +116,16 @@ def _run_sequentially(cursor: CursorWrapper, results: list[Result]) -> None:
             result.rows = cursor.fetchall()
 
 
+def _prepare_enabled() -> bool:
+    from bpmn_engine.conf import engine_setting
+
+    return bool(engine_setting("PREPARE_STATEMENTS"))
+
+
 def _prepared_text(cursor: CursorWrapper, sql: str) -> str:
     """``EXECUTE name(%s, ...)`` for a statement prepared on this connection (preparing
     it now if needed), or the statement itself."""
-    if not PREPARE_STATEMENTS or not sql.lstrip()[:7].upper().startswith(_PREPARABLE):
+    if not sql.lstrip()[:7].upper().startswith(_PREPARABLE) or not _prepare_enabled():
         return sql
     name, prepare, execute = _prepared_forms(sql)
     names = _prepared.setdefault(cursor.db.connection, set())

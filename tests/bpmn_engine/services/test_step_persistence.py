@@ -109,3 +109,26 @@ def _wait_for_lock_waiters(holder: psycopg.Connection, count: int) -> None:
                 return
             time.sleep(0.02)
     raise AssertionError(f"{count} completions never waited on the instance lock")
+
+
+def _prepared_on_this_connection() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.django_db
+def test_steps_run_unprepared_when_a_pooler_forbids_prepared_statements(
+    deployed, make_user, settings
+):
+    """Behind PgBouncer in transaction mode, PREPARE_STATEMENTS=False keeps every
+    statement self-contained: the step works and prepares nothing on the session."""
+    settings.BPMN_ENGINE = {**settings.BPMN_ENGINE, "PREPARE_STATEMENTS": False}
+    bob = make_user("bob", "managers")
+    before = _prepared_on_this_connection()
+    instance = instance_start(
+        definition=deployed("services/user_task"), variables={"reviewer": "x"}
+    )
+    task_complete(task_id=UserTask.objects.get(instance=instance).pk, user=bob)
+    assert ProcessInstance.objects.get(pk=instance.pk).state == "completed"
+    assert _prepared_on_this_connection() == before
