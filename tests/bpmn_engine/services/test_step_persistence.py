@@ -117,18 +117,24 @@ def _prepared_on_this_connection() -> int:
         return int(cursor.fetchone()[0])
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_steps_run_unprepared_when_a_pooler_forbids_prepared_statements(
     deployed, make_user, settings
 ):
     """Behind PgBouncer in transaction mode, PREPARE_STATEMENTS=False keeps every
-    statement self-contained: the step works and prepares nothing on the session."""
-    settings.BPMN_ENGINE = {**settings.BPMN_ENGINE, "PREPARE_STATEMENTS": False}
+    statement self-contained: the step works and prepares nothing on the session (the
+    same step with the default setting does prepare, on a fresh session)."""
     bob = make_user("bob", "managers")
-    before = _prepared_on_this_connection()
-    instance = instance_start(
-        definition=deployed("services/user_task"), variables={"reviewer": "x"}
-    )
-    task_complete(task_id=UserTask.objects.get(instance=instance).pk, user=bob)
-    assert ProcessInstance.objects.get(pk=instance.pk).state == "completed"
-    assert _prepared_on_this_connection() == before
+    definition = deployed("services/user_task")
+
+    def one_step_on_a_fresh_session() -> int:
+        connection.close()
+        instance = instance_start(definition=definition, variables={"reviewer": "x"})
+        task_complete(task_id=UserTask.objects.get(instance=instance).pk, user=bob)
+        assert ProcessInstance.objects.get(pk=instance.pk).state == "completed"
+        return _prepared_on_this_connection()
+
+    settings.BPMN_ENGINE = {**settings.BPMN_ENGINE, "PREPARE_STATEMENTS": False}
+    assert one_step_on_a_fresh_session() == 0
+    settings.BPMN_ENGINE = {**settings.BPMN_ENGINE, "PREPARE_STATEMENTS": True}
+    assert one_step_on_a_fresh_session() > 0
