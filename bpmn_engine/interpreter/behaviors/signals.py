@@ -1,0 +1,54 @@
+"""Signals inside the throwing instance are delivered during the throw, as BPMN (and
+Camunda) specify: a boundary on the subprocess that throws, a catch event on a parallel
+branch, an event subprocess of a live scope. Other instances get the signal from the
+runtime after the step commits (``ThrowSignal``), which skips the throwing instance."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bpmn_engine.interpreter.errors import TokenNotWaitingError
+from bpmn_engine.interpreter.event_index import event_index
+from bpmn_engine.interpreter.state import TokenState
+from bpmn_engine.model import EventBasedGateway, FlowNode, SignalEventDefinition
+from bpmn_engine.model.events import first_definition
+
+if TYPE_CHECKING:
+    from bpmn_engine.interpreter.context import Context
+
+_LISTENING = (TokenState.WAITING, TokenState.IN_SCOPE)
+
+
+def _catches(node: FlowNode, name: str) -> bool:
+    definition = first_definition(node)
+    return isinstance(definition, SignalEventDefinition) and definition.signal_name == name
+
+
+def _listeners(ctx: Context, name: str) -> list[tuple[str, str]]:
+    """(token or scope id, element id) of every listener for the signal, in state order."""
+    model, index = ctx.model, event_index(ctx.model)
+    found: list[tuple[str, str]] = []
+    for token in ctx.state.tokens.values():
+        if token.state not in _LISTENING:
+            continue
+        node = model.nodes[token.element_id]
+        found += [(token.id, b.id) for b in index.boundaries.get(node.id, ()) if _catches(b, name)]
+        if token.state is TokenState.WAITING and _catches(node, name):
+            found.append((token.id, node.id))
+        if isinstance(node, EventBasedGateway):
+            targets = (model.nodes[f.target_id] for f in model.outgoing(node.id))
+            found += [(token.id, t.id) for t in targets if _catches(t, name)]
+    for scope in ctx.state.scopes.values():
+        starts = index.event_starts.get(scope.element_id, ())
+        found += [(scope.id, s.id) for s in starts if _catches(s, name)]
+    return found
+
+
+def deliver_signal(ctx: Context, name: str) -> None:
+    from bpmn_engine.interpreter.triggers import fire
+
+    for holder_id, element_id in _listeners(ctx, name):
+        try:
+            fire(ctx, holder_id, element_id, {})
+        except TokenNotWaitingError:
+            continue  # an earlier listener's firing removed this one

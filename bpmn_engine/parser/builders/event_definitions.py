@@ -1,0 +1,119 @@
+"""Reading ``*EventDefinition`` children into model definitions.
+
+Refs (``messageRef``, ``signalRef``, ``errorRef``, ``escalationRef``) point at root-level
+elements of the same file; they are resolved here to the names the runtime correlates by,
+so the model never needs the root elements again. A ref to nothing is a deploy error.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from bpmn_engine.model import (
+    ConditionalEventDefinition,
+    ErrorEventDefinition,
+    EscalationEventDefinition,
+    EventDefinition,
+    LinkEventDefinition,
+    MessageEventDefinition,
+    SignalEventDefinition,
+    TerminateEventDefinition,
+    TimerEventDefinition,
+)
+from bpmn_engine.parser.builders.common import text_of
+from bpmn_engine.parser.errors import Issues
+from bpmn_engine.parser.namespaces import bpmn, bpmn_children, elements, is_bpmn, local_name
+
+TIMER_TYPES = {"timeDate": "date", "timeDuration": "duration", "timeCycle": "cycle"}
+
+
+def root_element(el: etree._Element, tag: str, ref: str) -> etree._Element | None:
+    """The root-level ``<bpmn:tag id=ref>`` of el's document, if any."""
+    root = el.getroottree().getroot()
+    for candidate in root.iter(bpmn(tag)):
+        if candidate.get("id") == ref:
+            return candidate
+    return None
+
+
+def _resolve(
+    el: etree._Element, definition: etree._Element, attr: str, tag: str, issues: Issues
+) -> etree._Element | None:
+    ref = definition.get(attr, "")
+    if not ref:
+        return None
+    found = root_element(el, tag, ref)
+    if found is None:
+        issues.error(
+            f"{local_name(definition)} of '{el.get('id')}' refers to {tag} '{ref}', "
+            "which does not exist",
+            definition,
+            el.get("id"),
+        )
+    return found
+
+
+def _timer(el: etree._Element, definition: etree._Element, issues: Issues) -> EventDefinition:
+    for child in elements(definition):
+        if is_bpmn(child) and local_name(child) in TIMER_TYPES:
+            return TimerEventDefinition(
+                id=definition.get("id", ""),
+                timer_type=TIMER_TYPES[local_name(child)],
+                value=text_of(child),
+            )
+    issues.error(
+        f"timer of '{el.get('id')}' has no timeDate, timeDuration or timeCycle",
+        definition,
+        el.get("id"),
+    )
+    return TimerEventDefinition(id=definition.get("id", ""), timer_type="date", value="")
+
+
+def _one(el: etree._Element, definition: etree._Element, issues: Issues) -> EventDefinition | None:
+    kind, def_id = local_name(definition), definition.get("id", "")
+    if kind == "timerEventDefinition":
+        return _timer(el, definition, issues)
+    if kind == "messageEventDefinition":
+        message = _resolve(el, definition, "messageRef", "message", issues)
+        name = message.get("name") or message.get("id", "") if message is not None else ""
+        return MessageEventDefinition(
+            id=def_id, message_ref=definition.get("messageRef", ""), message_name=name or ""
+        )
+    if kind == "signalEventDefinition":
+        signal = _resolve(el, definition, "signalRef", "signal", issues)
+        name = signal.get("name") or signal.get("id", "") if signal is not None else ""
+        return SignalEventDefinition(
+            id=def_id, signal_ref=definition.get("signalRef", ""), signal_name=name or ""
+        )
+    if kind == "errorEventDefinition":
+        error = _resolve(el, definition, "errorRef", "error", issues)
+        code = (error.get("errorCode") or error.get("name") or None) if error is not None else None
+        return ErrorEventDefinition(
+            id=def_id, error_ref=definition.get("errorRef", ""), error_code=code
+        )
+    if kind == "escalationEventDefinition":
+        esc = _resolve(el, definition, "escalationRef", "escalation", issues)
+        code = (esc.get("escalationCode") or esc.get("name") or None) if esc is not None else None
+        return EscalationEventDefinition(
+            id=def_id, escalation_ref=definition.get("escalationRef", ""), escalation_code=code
+        )
+    if kind == "conditionalEventDefinition":
+        conditions = bpmn_children(definition, "condition")
+        condition = text_of(conditions[0]) if conditions else ""
+        return ConditionalEventDefinition(id=def_id, condition=condition)
+    if kind == "linkEventDefinition":
+        return LinkEventDefinition(id=def_id, link_name=definition.get("name", ""))
+    if kind == "terminateEventDefinition":
+        return TerminateEventDefinition(id=def_id)
+    return None
+
+
+def read_event_definitions(el: etree._Element, issues: Issues) -> tuple[EventDefinition, ...]:
+    """Every definition the engine knows; unknown ones are refused earlier (support.py)."""
+    found: list[EventDefinition] = []
+    for child in elements(el):
+        if is_bpmn(child) and local_name(child).endswith("EventDefinition"):
+            definition = _one(el, child, issues)
+            if definition is not None:
+                found.append(definition)
+    return tuple(found)
