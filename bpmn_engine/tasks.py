@@ -8,6 +8,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from bpmn_engine.services.jobs import job_execute, jobs_sweep
+from bpmn_engine.services.notifications import notifications_send_digest
 
 
 @shared_task(name="bpmn_engine.tasks.run_job")
@@ -15,6 +16,19 @@ def run_job(job_id: int) -> str:
     return job_execute(job_id=job_id)
 
 
+@shared_task(name="bpmn_engine.tasks.fire_timer")
+def fire_timer(job_id: int) -> str:
+    from bpmn_engine.services.events.timers import timer_fire
+
+    return timer_fire(job_id=job_id)
+
+
 @shared_task(name="bpmn_engine.tasks.sweep_jobs")
 def sweep_jobs() -> dict[str, int]:
     return jobs_sweep()
+
+
+@shared_task(name="bpmn_engine.tasks.send_digest")
+def send_digest() -> int:
+    """The daily digest of pending tasks (beat schedule ``send-digest``)."""
+    return notifications_send_digest()

@@ -32,8 +32,17 @@ from bpmn_engine.model import FlowNode, ProcessModel, SequenceFlow
 
 if TYPE_CHECKING:
     from bpmn_engine.interpreter.behaviors.base import Behavior
+    from bpmn_engine.interpreter.decisions import DecisionResolver
 
 NO_DATA: Mapping[str, Any] = MappingProxyType({})
+
+
+def stop_listening(ctx: Context, token: Token) -> None:
+    """Close the event listeners of the token's element (see ``behaviors/listen.py``)."""
+    from bpmn_engine.interpreter.behaviors.listen import stop_listening as stop
+
+    stop(ctx, token)
+
 
 READY = TokenState.READY
 WAITING = TokenState.WAITING
@@ -56,7 +65,17 @@ class ElementError(Exception):
 class Context:
     """The toolbox of one interpreter call; see the module docstring."""
 
-    __slots__ = ("model", "state", "limits", "new_id", "behaviors", "node_data", "effects", "ready")
+    __slots__ = (
+        "model",
+        "state",
+        "limits",
+        "new_id",
+        "behaviors",
+        "node_data",
+        "effects",
+        "ready",
+        "decisions",
+    )
 
     def __init__(
         self,
@@ -67,6 +86,7 @@ class Context:
         new_id: Callable[[], str],
         behaviors: Mapping[str, Behavior],
         node_data: Mapping[str, Mapping[str, Any]],
+        decisions: DecisionResolver | None = None,
     ) -> None:
         self.model = model
         self.state = state
@@ -76,6 +96,8 @@ class Context:
         """The behavior of every node, by node id (resolved once per interpreter)."""
         self.node_data = node_data
         """History data of every node (its type and name), by node id."""
+        self.decisions = decisions
+        """Finds DMN decisions for business rule tasks (None: no decisions available)."""
         self.effects: list[Effect] = []
         self.ready: deque[Token] = deque()
 
@@ -178,6 +200,9 @@ class Context:
         The token is marked ``leaving`` first, so when a condition fails the FAILED token
         remembers that only the leaving is left to retry.
         """
+        if self.is_loop_instance(token):
+            self.finish_loop_instance(token)
+            return
         token.leaving = True
         self.leave(token, self.taken_flows(token))
 
@@ -187,6 +212,10 @@ class Context:
         The first flow reuses the token (and its id), the others get new tokens. No flow at
         all consumes the token as an end event would (an implicit end).
         """
+        stop_listening(self, token)
+        if self.is_loop_instance(token):
+            self.finish_loop_instance(token)
+            return
         self.history(HISTORY_ELEMENT_COMPLETED, token)
         if not flows:
             self.end_token(token)
@@ -211,6 +240,23 @@ class Context:
                     )
                 )
             )
+
+    def is_loop_instance(self, token: Token) -> bool:
+        """Whether the token runs one instance of a looping activity.
+
+        Such a token sits in an instance scope opened for its own element (see
+        ``behaviors/loop_body.py``); no other token's scope belongs to its own element.
+        """
+        return self.state.scopes[token.scope_id].element_id == token.element_id
+
+    def finish_loop_instance(self, token: Token) -> None:
+        """Hook: a loop instance leaves into its loop body, not the outgoing flows."""
+        done: Callable[[Context, Token], None] | None = getattr(
+            self.behaviors[token.element_id], "instance_done", None
+        )
+        if done is None:
+            raise ElementError(f"Element '{token.element_id}' has no loop to return to")
+        done(self, token)
 
     def wait(self, token: Token) -> None:
         """Park the token at a wait state until ``Interpreter.complete``."""
@@ -268,6 +314,7 @@ class Context:
 
     def discard_token(self, token: Token, *, reason: str) -> None:
         """Remove a token that did not finish: close its user task or job, if any."""
+        stop_listening(self, token)
         if token.state is WAITING:
             cancel: Callable[[Context, Token, str], None] | None = getattr(
                 self.behaviors.get(token.element_id), "cancel", None

@@ -88,6 +88,87 @@ class InstanceEnded(Effect):
     outcome: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StartCalledInstance(Effect):
+    """A call activity was entered: start ``process_key`` as a child of this instance.
+
+    ``binding`` is latest, deployment or version (then ``version`` is set);
+    ``variables`` are the in-mapped values, already computed from the caller's variables.
+    The token waits until the child ends; the runtime then completes it.
+    """
+
+    token_id: str
+    element_id: str
+    process_key: str
+    binding: str = "latest"
+    version: int | None = None
+    variables: Mapping[str, Any] = field(default_factory=_empty)
+    business_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CancelCalledInstance(Effect):
+    """The call activity's token was removed (cancel, terminate): cancel its child."""
+
+    token_id: str
+    reason: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Subscribe(Effect):
+    """Listen for a message or signal (``kind``) named ``name`` on behalf of a token.
+
+    ``element_id`` is the catching element (the boundary event for a boundary); the token
+    is the one that waits (for a boundary: the activity's token). Removed by
+    ``Unsubscribe`` or when the event fires.
+    """
+
+    token_id: str
+    element_id: str
+    kind: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduleTimer(Effect):
+    """Create the timer job of ``element_id`` for a token; the runtime computes the due
+    time from ``timer_type`` (date, duration, cycle) and ``value`` with its clock."""
+
+    token_id: str
+    element_id: str
+    timer_type: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unsubscribe(Effect):
+    """The token stopped listening: drop its subscriptions and timer jobs."""
+
+    token_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThrowSignal(Effect):
+    """Broadcast a signal to every subscription and signal start event (after this step)."""
+
+    name: str
+    element_id: str
+    variables: Mapping[str, Any] = field(default_factory=_empty)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SendMessage(Effect):
+    """Correlate a message by name to another instance (or start one) after this step."""
+
+    name: str
+    element_id: str
+    business_key: str | None = None
+    variables: Mapping[str, Any] = field(default_factory=_empty)
+
+
+HISTORY_EVENT_TRIGGERED = "event_triggered"
+
+
 HISTORY_INSTANCE_STARTED = "instance_started"
 HISTORY_INSTANCE_COMPLETED = "instance_completed"
 HISTORY_INSTANCE_TERMINATED = "instance_terminated"

@@ -17,7 +17,10 @@ from typing import Any
 from uuid import uuid4
 
 from bpmn_engine.interpreter.behaviors import behavior_for
+from bpmn_engine.interpreter.behaviors.inclusive import release_joins
+from bpmn_engine.interpreter.behaviors.listen import open_boundaries, open_event_subprocesses
 from bpmn_engine.interpreter.context import Context, ElementError
+from bpmn_engine.interpreter.decisions import DecisionResolver
 from bpmn_engine.interpreter.effects import (
     HISTORY_ELEMENT_STARTED,
     HISTORY_INCIDENT,
@@ -32,14 +35,17 @@ from bpmn_engine.interpreter.errors import (
     NotStartableError,
     TokenNotWaitingError,
 )
+from bpmn_engine.interpreter.event_index import event_index
 from bpmn_engine.interpreter.expressions import ExpressionError
 from bpmn_engine.interpreter.limits import Limits
 from bpmn_engine.interpreter.state import InstanceState, Scope, Token, TokenState
-from bpmn_engine.model import FlowNode, ProcessModel, StartEvent
+from bpmn_engine.model import FlowNode, ProcessModel, ReceiveTask, StartEvent
 
 READY = TokenState.READY
 WAITING = TokenState.WAITING
 FAILED = TokenState.FAILED
+_WAITS = (WAITING, TokenState.IN_SCOPE)
+"""States in which a token sits on its activity, so its boundary events listen."""
 
 
 def _uuid_hex() -> str:
@@ -63,7 +69,7 @@ def _kind(node: FlowNode) -> str:
 class Interpreter:
     """Runs instances of one process model. Stateless between calls; safe to cache."""
 
-    __slots__ = ("model", "limits", "new_id", "_behaviors", "_node_data")
+    __slots__ = ("model", "limits", "new_id", "decisions", "_behaviors", "_node_data")
 
     def __init__(
         self,
@@ -71,10 +77,13 @@ class Interpreter:
         *,
         limits: Limits = Limits(),  # noqa: B008 - Limits is frozen
         new_id: Callable[[], str] = _uuid_hex,
+        decisions: DecisionResolver | None = None,
     ) -> None:
         self.model = model
         self.limits = limits
         self.new_id = new_id
+        self.decisions = decisions
+        """Injected by the runtime: finds DMN decisions (see ``interpreter.decisions``)."""
         nodes = model.nodes.values()
         self._behaviors = {node.id: behavior_for(node) for node in nodes}
         self._node_data: Mapping[str, Mapping[str, Any]] = {
@@ -94,8 +103,9 @@ class Interpreter:
         """Create an instance at a none start event and run it until it waits or ends."""
         start = self._start_event(start_event_id)
         values = dict(variables or {})
-        if start.initiator:
-            values[start.initiator] = initiator
+        initiator_variable: str | None = getattr(start, "initiator", None)
+        if initiator_variable:
+            values[initiator_variable] = initiator
         root_id = self.new_id()
         state = InstanceState(process_id=self.model.id, root_scope_id=root_id)
         state.add_scope(
@@ -108,12 +118,14 @@ class Interpreter:
             )
         )
         ctx = self._context(state)
+        open_event_subprocesses(ctx, state.root)
         ctx.history(
             HISTORY_INSTANCE_STARTED,
             element_id=self.model.id,
             data={"start_event_id": start.id, "initiator": initiator, "variables": list(values)},
         )
         token = Token(id=self.new_id(), element_id=start.id, scope_id=root_id, state=READY)
+        token.leaving = isinstance(start, ReceiveTask)  # its message is what started us
         ctx.ready.append(state.add_token(token))
         return state, self._run(ctx)
 
@@ -141,6 +153,45 @@ class Interpreter:
             complete(ctx, token, values)
         except (ElementError, ExpressionError) as error:
             self._fail(ctx, token, error)
+        return self._run(ctx)
+
+    def trigger(
+        self,
+        state: InstanceState,
+        *,
+        token_id: str,
+        element_id: str,
+        variables: Mapping[str, Any] | None = None,
+    ) -> list[Effect]:
+        """An event a token listens for happened (a timer is due, a message or signal
+        arrived): ``element_id`` is the catching element (catch event, receive task, the
+        event after an event-based gateway, or a boundary event of the token's activity).
+        Raises ``TokenNotWaitingError`` when the token no longer listens for it."""
+        from bpmn_engine.interpreter.triggers import fire
+
+        ctx = self._context(state)
+        try:
+            fire(ctx, token_id, element_id, dict(variables or {}))
+        except (ElementError, ExpressionError) as error:
+            self._fail(ctx, state.tokens[token_id], error)
+        return self._run(ctx)
+
+    def throw_error(
+        self, state: InstanceState, *, token_id: str, code: str | None, message: str = ""
+    ) -> list[Effect]:
+        """A service handler raised a BPMN error on the waiting token's activity: it is
+        caught by the nearest error boundary event, or parks the token with an incident."""
+        from bpmn_engine.interpreter.behaviors.errors import throw_error
+
+        token = state.tokens.get(token_id)
+        if token is None or token.state is not WAITING:
+            raise TokenNotWaitingError(token_id)
+        ctx = self._context(state)
+        try:
+            throw_error(ctx, token, code, from_activity=True)
+        except ElementError as error:
+            detail = f": {message}" if message else ""
+            self._incident(ctx, token, error.message + detail)
         return self._run(ctx)
 
     def retry(self, state: InstanceState, *, token_id: str) -> list[Effect]:
@@ -179,15 +230,17 @@ class Interpreter:
             new_id=self.new_id,
             behaviors=self._behaviors,
             node_data=self._node_data,
+            decisions=self.decisions,
         )
 
     def _run(self, ctx: Context) -> list[Effect]:
         ready = ctx.ready
         tokens = ctx.state.tokens
         behaviors = self._behaviors
+        boundaries = event_index(self.model).on_enter
         steps = 0
         max_steps = self.limits.max_steps
-        while ready:
+        while ready or release_joins(ctx):  # inclusive/complex joins nothing can reach
             token = ready.popleft()
             if tokens.get(token.id) is not token or token.state is not READY:
                 continue  # ended meanwhile (terminate) or already handled
@@ -200,7 +253,12 @@ class Interpreter:
                     ctx.pass_through(token)
                 else:
                     ctx.history(HISTORY_ELEMENT_STARTED, token)
-                    behaviors[token.element_id].enter(ctx, token)
+                    element_id = token.element_id
+                    behaviors[element_id].enter(ctx, token)
+                    if element_id in boundaries and token.element_id == element_id:
+                        if tokens.get(token.id) is token and token.state in _WAITS:
+                            if not ctx.is_loop_instance(token):  # the loop body listens
+                                open_boundaries(ctx, token)
             except (ElementError, ExpressionError) as error:
                 self._fail(ctx, token, error)
         return ctx.effects
@@ -225,7 +283,7 @@ class Interpreter:
         ctx.emit(RaiseIncident(token_id=token.id, element_id=token.element_id, message=message))
         ctx.history(HISTORY_INCIDENT, token, data={"message": message})
 
-    def _start_event(self, start_event_id: str | None) -> StartEvent:
+    def _start_event(self, start_event_id: str | None) -> StartEvent | ReceiveTask:
         model = self.model
         if not model.is_executable:
             raise NotStartableError(f"Process '{model.id}' is not executable")
@@ -237,6 +295,10 @@ class Interpreter:
         for start in starts:
             if start.id == start_event_id:
                 return start
+        node = model.nodes.get(start_event_id)
+        if node is not None and node.scope_id == model.id and not node.incoming:
+            if isinstance(node, StartEvent) or (isinstance(node, ReceiveTask) and node.instantiate):
+                return node  # an event start: the runtime decided the event happened
         raise NotStartableError(
             f"'{start_event_id}' is not a none start event of process '{model.id}'"
         )

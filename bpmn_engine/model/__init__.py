@@ -4,6 +4,15 @@ The parser builds it once per deployed definition; the interpreter only reads it
 Nothing here imports Django, so the model can be built and tested without a database.
 """
 
+from bpmn_engine.model.activities import (
+    DECISION_VARIABLE_PROPERTY,
+    DEFAULT_DECISION_VARIABLE,
+    InputOutput,
+    IoParameter,
+    LoopCharacteristics,
+    MultiInstanceLoop,
+    StandardLoop,
+)
 from bpmn_engine.model.definitions import (
     Collaboration,
     Definitions,
@@ -12,6 +21,9 @@ from bpmn_engine.model.definitions import (
     Participant,
 )
 from bpmn_engine.model.elements import (
+    BusinessRuleTask,
+    CallActivity,
+    ComplexGateway,
     Element,
     EndEvent,
     EventDefinition,
@@ -21,6 +33,7 @@ from bpmn_engine.model.elements import (
     FormField,
     FormFieldOption,
     Gateway,
+    InclusiveGateway,
     ManualTask,
     ParallelGateway,
     ScriptTask,
@@ -32,12 +45,51 @@ from bpmn_engine.model.elements import (
     TerminateEventDefinition,
     UnsupportedNode,
     UserTask,
+    VariableMapping,
+)
+from bpmn_engine.model.events import (
+    BoundaryEvent,
+    ConditionalEventDefinition,
+    ErrorEventDefinition,
+    EscalationEventDefinition,
+    EventBasedGateway,
+    EventSubProcess,
+    IntermediateCatchEvent,
+    IntermediateThrowEvent,
+    LinkEventDefinition,
+    MessageEventDefinition,
+    ReceiveTask,
+    SignalEventDefinition,
+    TimerEventDefinition,
 )
 from bpmn_engine.model.process import Lane, ProcessModel
 
 __all__ = [
+    "DECISION_VARIABLE_PROPERTY",
+    "DEFAULT_DECISION_VARIABLE",
+    "InputOutput",
+    "IoParameter",
+    "LoopCharacteristics",
+    "MultiInstanceLoop",
+    "StandardLoop",
+    "BoundaryEvent",
+    "ConditionalEventDefinition",
+    "ErrorEventDefinition",
+    "EscalationEventDefinition",
+    "EventBasedGateway",
+    "EventSubProcess",
+    "IntermediateCatchEvent",
+    "IntermediateThrowEvent",
+    "LinkEventDefinition",
+    "MessageEventDefinition",
+    "ReceiveTask",
+    "SignalEventDefinition",
+    "TimerEventDefinition",
+    "BusinessRuleTask",
+    "CallActivity",
     "Collaboration",
     "Definitions",
+    "ComplexGateway",
     "Element",
     "EndEvent",
     "EventDefinition",
@@ -47,6 +99,7 @@ __all__ = [
     "FormField",
     "FormFieldOption",
     "Gateway",
+    "InclusiveGateway",
     "Import",
     "Lane",
     "ManualTask",
@@ -63,4 +116,5 @@ __all__ = [
     "TerminateEventDefinition",
     "UnsupportedNode",
     "UserTask",
+    "VariableMapping",
 ]

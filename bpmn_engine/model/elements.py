@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from bpmn_engine.model.activities import InputOutput, LoopCharacteristics
+
 
 def _frozen_map() -> Mapping[str, str]:
     return MappingProxyType({})
@@ -72,6 +74,14 @@ class FlowNode(Element):
     incoming: tuple[str, ...] = ()
     outgoing: tuple[str, ...] = ()
     default_flow: str | None = None
+    loop: LoopCharacteristics | None = None
+    """Multi-instance or standard loop of an activity (see ``model.activities``)."""
+    io: InputOutput | None = None
+    """``camunda:inputOutput`` mappings of an activity (see ``model.activities``)."""
+    start_quantity: int = 1
+    """Tokens an activity waits for before it starts (``startQuantity``)."""
+    completion_quantity: int = 1
+    """Tokens an activity sends down each outgoing flow when done (``completionQuantity``)."""
 
 
 # --- events ---------------------------------------------------------------------------
@@ -96,6 +106,8 @@ class StartEvent(FlowNode):
     form_fields: tuple[FormField, ...] = ()
     initiator: str | None = None
     """``camunda:initiator``: the variable that receives the starting user's name."""
+    interrupting: bool = True
+    """``isInterrupting``: only meaningful for the start event of an event subprocess."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -123,6 +135,24 @@ class ExclusiveGateway(Gateway):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParallelGateway(Gateway):
     """Forks to every outgoing flow; joins by waiting for one token per incoming flow."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InclusiveGateway(Gateway):
+    """Forks to every flow whose condition holds (else the default); joins by waiting only
+    for the tokens that can still arrive (see ``behaviors/inclusive.py``)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComplexGateway(Gateway):
+    """Forks like an inclusive gateway; joins when ``activation_condition`` holds.
+
+    The condition sees ``activationCount`` (tokens waiting at the gateway); without one
+    the gateway fires on the first token (a discriminator). Tokens of the same round that
+    arrive after it fired are consumed until the gateway resets.
+    """
+
+    activation_condition: str | None = None
 
 
 # --- activities -----------------------------------------------------------------------
@@ -191,6 +221,22 @@ class ServiceTask(Task):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BusinessRuleTask(ServiceTask):
+    """Evaluates a DMN decision in place (``binding == "decision"``) and maps its result.
+
+    With ``camunda:class``, an external topic and the like instead of a ``decisionRef``
+    it is bound like a service task and runs as one. ``decision_binding`` is Camunda's
+    ``decisionRefBinding``: ``latest``, ``deployment`` or ``version`` (with
+    ``decision_version``). ``map_decision_result`` is Camunda's ``mapDecisionResult``.
+    """
+
+    decision_ref: str = ""
+    decision_binding: str = "latest"
+    decision_version: int | None = None
+    map_decision_result: str = "resultList"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ScriptTask(Task):
     """Runs a script in the safe language (``name = expression`` per line)."""
 
@@ -202,6 +248,39 @@ class ScriptTask(Task):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SubProcess(FlowNode):
     """An embedded subprocess: its children live in a scope with its own variables."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VariableMapping:
+    """One ``camunda:in``/``camunda:out`` (or ``zeebe:input``/``zeebe:output``) mapping.
+
+    ``all_variables`` is ``variables="all"``: every variable is copied (``local`` limits
+    that to the local variables of the call activity's scope). Otherwise the value is the
+    variable ``source`` or the expression ``source_expression``, written as ``target``.
+    """
+
+    source: str | None = None
+    source_expression: str | None = None
+    target: str | None = None
+    all_variables: bool = False
+    local: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CallActivity(FlowNode):
+    """Starts another process (``called_element``, a key or a ``${...}`` template) and waits.
+
+    ``binding`` is Camunda's ``calledElementBinding``: ``latest``, ``deployment`` (the
+    caller's own deployment) or ``version`` (``version``, a number or a template).
+    ``business_key`` is the ``camunda:in businessKey`` template, if any.
+    """
+
+    called_element: str = ""
+    binding: str = "latest"
+    version: str | None = None
+    in_mappings: tuple[VariableMapping, ...] = ()
+    out_mappings: tuple[VariableMapping, ...] = ()
+    business_key: str | None = None
 
 
 # --- recognised, not executable yet ---------------------------------------------------

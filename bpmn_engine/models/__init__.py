@@ -3,6 +3,7 @@ active; everything that happened goes to append-only ``HistoryEvent`` rows."""
 
 from bpmn_engine.models.clock import ClockOffset
 from bpmn_engine.models.definitions import DecisionDefinition, Deployment, ProcessDefinition
+from bpmn_engine.models.events import EventSubscription
 from bpmn_engine.models.history import HistoryEvent
 from bpmn_engine.models.instances import ProcessInstance, Scope, Token
 from bpmn_engine.models.jobs import Incident, Job
@@ -12,6 +13,7 @@ __all__ = [
     "ClockOffset",
     "DecisionDefinition",
     "Deployment",
+    "EventSubscription",
     "HistoryEvent",
     "Incident",
     "Job",

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from django.db import models
 
+from bpmn_engine.models.definitions import ProcessDefinition
 from bpmn_engine.models.instances import ProcessInstance
 
 
 class Job(models.Model):
+    class Kind(models.TextChoices):
+        SERVICE = "service", "Service work"
+        TIMER = "timer", "Timer"
+
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
         RUNNING = "running", "Running"
@@ -21,8 +26,16 @@ class Job(models.Model):
         CELERY = "celery", "Celery handler"
         EXTERNAL = "external", "External worker"
 
-    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="jobs")
-    token_id = models.UUIDField()
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.SERVICE)
+    instance = models.ForeignKey(
+        ProcessInstance, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    """None only for a timer start event's job, which creates instances."""
+    definition = models.ForeignKey(
+        ProcessDefinition, null=True, blank=True, on_delete=models.CASCADE, related_name="jobs"
+    )
+    """Set for a timer start event's job: the definition it starts."""
+    token_id = models.UUIDField(null=True, blank=True)
     element_id = models.CharField(max_length=255)
     topic = models.CharField(max_length=255)
     executor = models.CharField(max_length=16, choices=Executor.choices)
@@ -35,12 +48,17 @@ class Job(models.Model):
     locked_until = models.DateTimeField(null=True, blank=True)
     lock_owner = models.CharField(max_length=64, blank=True)
     last_error = models.TextField(blank=True)
+    timer = models.JSONField(default=dict, blank=True)
+    """A timer's definition: ``type`` (date, duration, cycle), ``value``, ``remaining`` repeats,
+    and the boundary/scope it belongs to, so a cycle can be rescheduled after it fires."""
     created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["due_at"]
         constraints = [
-            models.UniqueConstraint(fields=["token_id"], name="one_job_per_token"),
+            # A token has at most one service job, and one timer per timer element (a
+            # boundary timer's job carries the activity's token and the boundary's id).
+            models.UniqueConstraint(fields=["token_id", "element_id"], name="one_job_per_element"),
         ]
         indexes = [models.Index(fields=["state", "due_at"])]
 

@@ -15,21 +15,13 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from bpmn_engine.parser.event_support import unsupported_event_definition
 from bpmn_engine.parser.namespaces import CAMUNDA_NAMESPACES, elements, is_bpmn, local_name
 
 UNSUPPORTED_NODES = frozenset(
     {
-        "intermediateCatchEvent",
-        "intermediateThrowEvent",
-        "boundaryEvent",
         "implicitThrowEvent",
-        "inclusiveGateway",
-        "eventBasedGateway",
-        "complexGateway",
         "sendTask",
-        "receiveTask",
-        "businessRuleTask",
-        "callActivity",
         "transaction",
         "adHocSubProcess",
         "callChoreography",
@@ -56,22 +48,45 @@ def _event_definitions(el: etree._Element) -> list[str]:
 
 
 def start_event_definitions(el: etree._Element) -> str | None:
-    """Only none start events run for now (message, timer, ... starts do not)."""
-    definitions = _event_definitions(el)
-    return definitions[0] if definitions else None
+    """See ``event_support.SUPPORTED_DEFINITIONS`` for the definitions that run."""
+    return unsupported_event_definition(el)
 
 
 def end_event_definitions(el: etree._Element) -> str | None:
-    """None and terminate end events run; error, message, signal, ... ends do not."""
-    others = [d for d in _event_definitions(el) if d != "terminateEventDefinition"]
-    return others[0] if others else None
+    """See ``event_support.SUPPORTED_DEFINITIONS`` for the definitions that run."""
+    return unsupported_event_definition(el)
 
 
 def loop_characteristics(el: etree._Element) -> str | None:
+    """Multi-instance and standard loops run (see builders/loops.py), except:
+
+    - multi-instance event behaviors ``One``/``Complex`` (they throw events to boundary
+      events);
+    - loops drawn without what makes them executable (no cardinality or collection, no
+      condition or maximum), as modeling-only diagrams do: viewable, not runnable.
+    """
     for child in elements(el):
-        if is_bpmn(child, "standardLoopCharacteristics", "multiInstanceLoopCharacteristics"):
-            return local_name(child)
+        if is_bpmn(child, "multiInstanceLoopCharacteristics"):
+            behavior = child.get("behavior", "All")
+            if behavior in ("One", "Complex"):
+                return f'multiInstanceLoopCharacteristics behavior="{behavior}"'
+            if not _has_child(child, "loopCardinality") and not _names_collection(child):
+                return "multiInstanceLoopCharacteristics without loopCardinality or collection"
+        if is_bpmn(child, "standardLoopCharacteristics"):
+            if child.get("loopMaximum") is None and not _has_child(child, "loopCondition"):
+                return "standardLoopCharacteristics without loopCondition or loopMaximum"
     return None
+
+
+def _has_child(el: etree._Element, local: str) -> bool:
+    return any(is_bpmn(child, local) for child in elements(el))
+
+
+def _names_collection(el: etree._Element) -> bool:
+    """``camunda:collection`` or a Zeebe ``inputCollection`` in the extension elements."""
+    if any(el.get(f"{{{namespace}}}collection") for namespace in CAMUNDA_NAMESPACES):
+        return True
+    return any(child.get("inputCollection") for child in el.iter() if child is not el)
 
 
 def event_subprocess(el: etree._Element) -> str | None:
@@ -123,8 +138,14 @@ SUPPORT_CHECKS: dict[str, tuple[SupportCheck, ...]] = {
     "manualTask": _ACTIVITY_CHECKS,
     "userTask": _ACTIVITY_CHECKS,
     "serviceTask": (*_ACTIVITY_CHECKS, camunda_connector),
+    "businessRuleTask": (*_ACTIVITY_CHECKS, camunda_connector),
     "scriptTask": (*_ACTIVITY_CHECKS, external_script),
-    "subProcess": (event_subprocess, *_ACTIVITY_CHECKS, empty_subprocess),
+    "subProcess": (*_ACTIVITY_CHECKS, empty_subprocess),
+    "callActivity": _ACTIVITY_CHECKS,
+    "intermediateCatchEvent": (unsupported_event_definition,),
+    "intermediateThrowEvent": (unsupported_event_definition,),
+    "boundaryEvent": (unsupported_event_definition,),
+    "receiveTask": _ACTIVITY_CHECKS,
 }
 
 

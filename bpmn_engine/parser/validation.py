@@ -16,12 +16,14 @@ from bpmn_engine.model import (
     EndEvent,
     FlowNode,
     ProcessModel,
+    ReceiveTask,
     ServiceTask,
     StartEvent,
     SubProcess,
     UnsupportedNode,
 )
 from bpmn_engine.parser.errors import ERROR, WARNING, DeployIssue
+from bpmn_engine.parser.event_validation import EVENT_CHECKS
 
 ProcessCheck = Callable[[ProcessModel], Iterator[DeployIssue]]
 
@@ -118,7 +120,8 @@ def start_events(process: ProcessModel) -> Iterator[DeployIssue]:
     for scope in scopes:
         children = process.children(scope.id)
         if process.none_start_events(scope.id) or any(
-            isinstance(node, UnsupportedNode) and not node.incoming for node in children
+            isinstance(node, UnsupportedNode | StartEvent | ReceiveTask) and not node.incoming
+            for node in children
         ):
             continue
         what = "process" if scope is process else "subprocess"
@@ -154,6 +157,7 @@ PROCESS_CHECKS: tuple[ProcessCheck, ...] = (
     start_events,
     unsupported_nodes,
     retry_time_cycles,
+    *EVENT_CHECKS,
 )
 
 

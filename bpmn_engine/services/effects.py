@@ -17,6 +17,8 @@ from bpmn_engine.interpreter import effects as fx
 from bpmn_engine.models import Incident, Job, ProcessInstance, UserTask
 from bpmn_engine.persistence import steps
 from bpmn_engine.persistence.batch import Batch, Result
+from bpmn_engine.services.events import writer as event_writer
+from bpmn_engine.services.notifications import notify_on_commit
 from bpmn_engine.services.retries import max_attempts_for
 
 _ENDED_STATES = {
@@ -71,6 +73,8 @@ class EffectWriter:
         self.instance.version += 1
         steps.queue_instance_update(self.batch, self.instance)
         self.batch.run()
+        if self.created_task_ids:  # email the people the new tasks reach, after commit
+            notify_on_commit(self.created_task_ids, actor=self.user)
 
     def add_history(
         self, event: str, *, element_id: str = "", token_id: str | None = None, **data: object
@@ -164,6 +168,23 @@ class EffectWriter:
         self.batch.run()
         Job.objects.filter(instance=self.instance, token_id=effect.token_id).delete()
 
+    # Event effects: the rows live in services/events/writer.py.
+
+    def _Subscribe(self, effect: fx.Subscribe) -> None:
+        event_writer.subscribe(self, effect)
+
+    def _ScheduleTimer(self, effect: fx.ScheduleTimer) -> None:
+        event_writer.schedule_timer(self, effect)
+
+    def _Unsubscribe(self, effect: fx.Unsubscribe) -> None:
+        event_writer.unsubscribe(self, effect)
+
+    def _ThrowSignal(self, effect: fx.ThrowSignal) -> None:
+        event_writer.throw_signal(self, effect)
+
+    def _SendMessage(self, effect: fx.SendMessage) -> None:
+        event_writer.send_message(self, effect)
+
     def _RaiseIncident(self, effect: fx.RaiseIncident) -> None:
         self.batch.run()
         Incident.objects.create(
@@ -175,7 +196,34 @@ class EffectWriter:
         )
         self.instance.open_incidents += 1
 
+    def _StartCalledInstance(self, effect: fx.StartCalledInstance) -> None:
+        """Start the child in this transaction; a child that cannot start (unknown key,
+        not executable) parks the call activity with an incident instead."""
+        from bpmn_engine.services.calls import call_start, fail_call_token
+
+        self.batch.run()
+        message = call_start(parent=self.instance, effect=effect, user=self.user)
+        if message is not None:
+            fail_call_token(
+                self.instance,
+                token_id=effect.token_id,
+                element_id=effect.element_id,
+                message=message,
+            )
+            self.add_history(
+                "incident", element_id=effect.element_id, token_id=effect.token_id, message=message
+            )
+
+    def _CancelCalledInstance(self, effect: fx.CancelCalledInstance) -> None:
+        from bpmn_engine.services.calls import call_cancel
+
+        self.batch.run()
+        call_cancel(
+            parent=self.instance, token_id=effect.token_id, reason=effect.reason, user=self.user
+        )
+
     def _InstanceEnded(self, effect: fx.InstanceEnded) -> None:
+        event_writer.instance_ended(self)
         self.instance.state = _ENDED_STATES[effect.outcome]
         self.instance.ended_at = self.now
 

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from bpmn_engine import clock
 from bpmn_engine.interpreter.errors import NotStartableError
 from bpmn_engine.models import ProcessDefinition, ProcessInstance
+from bpmn_engine.observability.hooks import start_observed
 from bpmn_engine.persistence import steps
 from bpmn_engine.persistence.batch import Batch
 from bpmn_engine.services.errors import InvalidInput, NotFound, NotPermitted
@@ -80,20 +81,50 @@ def instance_start_step(
     if not definition_can_start(definition, user):
         raise NotPermitted(f"You may not start {definition.label!r}")
     values = check_variables(variables)
-    from bpmn_engine.interpreter import Interpreter
-
-    interpreter = Interpreter(definition_model(definition), limits=engine_limits())
-    username = username_of(user)
     with transaction.atomic():
-        try:
-            state, effects = interpreter.start(variables=values, initiator=username or None)
-        except NotStartableError as exc:
-            raise InvalidInput(str(exc)) from exc
-        now = clock.now()
-        instance = ProcessInstance(
-            definition=definition, business_key=business_key, started_by=username, started_at=now
+        return instance_create(
+            definition=definition,
+            variables=values,
+            business_key=business_key,
+            username=username_of(user),
         )
-        _insert(instance)
+
+
+def instance_create(
+    *,
+    definition: ProcessDefinition,
+    variables: dict[str, Any],
+    business_key: str = "",
+    username: str = "",
+    parent: ProcessInstance | None = None,
+    parent_token_id: str | None = None,
+) -> StepResult:
+    """Insert the instance row and run it to its first wait states, in the caller's
+    transaction. Shared by ``instance_start`` and call activities (``services.calls``),
+    which have already checked permissions and variables."""
+    from bpmn_engine.interpreter import Interpreter
+    from bpmn_engine.services.decisions import DeploymentDecisions
+
+    interpreter = Interpreter(
+        definition_model(definition),
+        limits=engine_limits(),
+        decisions=DeploymentDecisions(definition.pk),
+    )
+    try:
+        state, effects = interpreter.start(variables=variables, initiator=username or None)
+    except NotStartableError as exc:
+        raise InvalidInput(str(exc)) from exc
+    now = clock.now()
+    instance = ProcessInstance(
+        definition=definition,
+        business_key=business_key,
+        started_by=username,
+        started_at=now,
+        parent=parent,
+        parent_token_id=parent_token_id,
+    )
+    _insert(instance)
+    with start_observed(instance):
         created = persist(instance, state, effects, user=username, now=now)
     return StepResult(instance, state, effects, created)
 

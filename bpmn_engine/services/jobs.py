@@ -27,6 +27,7 @@ from bpmn_engine.handlers.registry import BpmnError, HandlerContext, get_handler
 from bpmn_engine.interpreter.errors import TokenNotWaitingError
 from bpmn_engine.interpreter.state import InstanceState
 from bpmn_engine.models import HistoryEvent, Incident, Job, ProcessInstance
+from bpmn_engine.observability.hooks import job_observed
 from bpmn_engine.persistence.batch import Batch
 from bpmn_engine.persistence.steps import InstanceRef, LockedLoad, StateRead
 from bpmn_engine.services.errors import InvalidInput
@@ -36,12 +37,12 @@ from bpmn_engine.services.runtime import check_variables, instance_step, lock_in
 logger = logging.getLogger(__name__)
 
 
-def job_dispatch(job_id: int) -> None:
+def job_dispatch(job_id: int, kind: str = Job.Kind.SERVICE) -> None:
     """Send the broker message for a job. Losing it is harmless: the sweeper resends."""
-    from bpmn_engine.tasks import run_job
+    from bpmn_engine.tasks import fire_timer, run_job
 
     try:
-        run_job.delay(job_id)
+        (fire_timer if kind == Job.Kind.TIMER else run_job).delay(job_id)
     except Exception:  # the broker is down: the Job row stays pending for the sweeper
         logger.exception("Could not dispatch job %s; the sweeper will retry", job_id)
 
@@ -59,14 +60,14 @@ def job_lease(*, job_id: int) -> Lease | None:
     now = clock.now()
     with transaction.atomic():
         job = (
-            Job.objects.select_for_update(skip_locked=True)
+            Job.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("instance")
-            .filter(pk=job_id, executor=Job.Executor.CELERY)
+            .filter(pk=job_id, executor=Job.Executor.CELERY, kind=Job.Kind.SERVICE)
             .first()
         )
         if job is None or job.state != Job.State.PENDING or job.due_at > now:
             return None
-        if job.instance.state != ProcessInstance.State.ACTIVE:
+        if job.instance is None or job.instance.state != ProcessInstance.State.ACTIVE:
             return None
         owner = uuid.uuid4().hex
         job.state = Job.State.RUNNING
@@ -76,7 +77,7 @@ def job_lease(*, job_id: int) -> Lease | None:
         job.save(update_fields=["state", "attempts", "lock_owner", "locked_until"])
         variables = _visible_variables(job)
     context = HandlerContext(
-        instance_id=job.instance_id,
+        instance_id=job.instance.pk,
         business_key=job.instance.business_key,
         element_id=job.element_id,
         topic=job.topic,
@@ -90,6 +91,8 @@ def job_lease(*, job_id: int) -> Lease | None:
 def _visible_variables(job: Job) -> dict[str, Any]:
     """What the handler sees: the variables visible from its token's scope (one read,
     no lock: the handler gets a snapshot and its result is merged under the lock)."""
+    if job.instance_id is None or job.token_id is None:  # pragma: no cover - service jobs
+        return {}
     batch = Batch()
     read = StateRead(batch, InstanceRef.by_id(job.instance_id))
     batch.run()
@@ -110,9 +113,12 @@ def job_execute(*, job_id: int) -> str:
     try:
         if handler is None:
             raise LookupError(f"No handler is registered for topic {context.topic!r}")
-        result = handler(context)
-    except BpmnError as exc:
-        return job_fail(lease=lease, error=f"BPMN error {exc.code}: {exc}")
+        with job_observed(context):
+            result = handler(context)
+    except BpmnError as exc:  # a business outcome: caught by an error boundary event
+        from bpmn_engine.services.events.errors import job_bpmn_error
+
+        return job_bpmn_error(lease=lease, code=exc.code, message=str(exc))
     except Exception as exc:
         return job_fail(
             lease=lease,
@@ -157,7 +163,7 @@ def job_finish(*, lease: Lease, variables: Mapping[str, Any] | None) -> str:
         return job_fail(lease=lease, error=f"Handler returned bad variables: {exc}")
     with transaction.atomic():
         locked = _locked_job(lease, with_state=True)
-        if locked is None or locked.state is None:
+        if locked is None or locked.state is None or locked.job.token_id is None:
             return "stale"
         token_id = locked.job.token_id.hex
         locked.job.delete()
@@ -201,8 +207,8 @@ def job_fail(*, lease: Lease, error: str, details: str = "") -> str:
 def _raise_incident(job: Job, instance: ProcessInstance, message: str) -> None:
     """Open the incident and count it on the instance row the caller holds locked."""
     Incident.objects.create(
-        instance_id=job.instance_id,
-        token_id=job.token_id,
+        instance=instance,
+        token_id=job.token_id or uuid.UUID(int=0),
         element_id=job.element_id,
         job=job,
         message=message,
@@ -214,6 +220,8 @@ def _raise_incident(job: Job, instance: ProcessInstance, message: str) -> None:
 
 
 def _history(job: Job, event: str, **data: Any) -> None:
+    if job.instance_id is None:  # pragma: no cover - only service jobs reach here
+        return
     HistoryEvent.objects.create(
         instance_id=job.instance_id,
         event=event,
@@ -238,8 +246,9 @@ def jobs_sweep(*, batch: int = 200) -> dict[str, int]:
             .order_by("due_at")[:batch]
         )
         ids = [job.pk for job in due]
+        pairs = [(job.pk, job.kind) for job in due]
         Job.objects.filter(pk__in=ids).update(dispatched_at=now)
-        transaction.on_commit(lambda: [job_dispatch(i) for i in ids])  # type: ignore[func-returns-value]
+        transaction.on_commit(lambda: [job_dispatch(i, k) for i, k in pairs])  # type: ignore[func-returns-value]
     return {"dispatched": len(ids), "expired": expired}
 
 

@@ -26,11 +26,14 @@ from bpmn_engine.interpreter.effects import Effect
 from bpmn_engine.interpreter.limits import Limits
 from bpmn_engine.interpreter.state import InstanceState
 from bpmn_engine.models import ProcessInstance
+from bpmn_engine.observability.hooks import step_observed
 from bpmn_engine.persistence import steps
 from bpmn_engine.persistence.batch import Batch
 from bpmn_engine.persistence.steps import InstanceRef, LockedLoad
+from bpmn_engine.services.decisions import DeploymentDecisions
 from bpmn_engine.services.effects import EffectWriter
 from bpmn_engine.services.errors import Conflict, InvalidInput
+from bpmn_engine.services.events import writer as event_writer
 from bpmn_engine.services.models_cache import definition_model
 
 StepAction = Callable[[Interpreter, InstanceState], list[Effect]]
@@ -46,7 +49,11 @@ def engine_limits() -> Limits:
 
 
 def interpreter_for(instance: ProcessInstance) -> Interpreter:
-    return Interpreter(definition_model(instance.definition_id), limits=engine_limits())
+    return Interpreter(
+        definition_model(instance.definition_id),
+        limits=engine_limits(),
+        decisions=DeploymentDecisions(instance.definition_id),
+    )
 
 
 def check_variables(variables: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -90,6 +97,8 @@ def save_state(instance: ProcessInstance, state: InstanceState, batch: Batch | N
     batch = batch or Batch()
     changes = state.take_changes()
     steps.queue_state_changes(batch, instance, state, changes)
+    if changes.scopes_removed:
+        event_writer.scopes_removed(instance, changes.scopes_removed)
     if changes.tokens_removed and instance.open_incidents:
         # The counter on the locked row says whether there is anything to resolve.
         batch.run()
@@ -171,8 +180,11 @@ def step_locked(
         raise Conflict(f"Process instance {instance.pk} is {instance.get_state_display()}")
     if before is not None:
         before(instance, state)
-    effects = action(interpreter_for(instance), state)
-    created = persist(instance, state, effects, user=user, now=now, batch=batch, history=history)
+    with step_observed(instance, action):
+        effects = action(interpreter_for(instance), state)
+        created = persist(
+            instance, state, effects, user=user, now=now, batch=batch, history=history
+        )
     return StepResult(instance, state, effects, created)
 
 
@@ -201,4 +213,7 @@ def persist(
     save_state(instance, state, writer.batch)
     writer.write(effects)
     writer.finish()
+    from bpmn_engine.services.call_returns import call_after_step
+
+    call_after_step(instance, effects)  # call activities: return to the caller, or to us
     return writer.created_task_ids

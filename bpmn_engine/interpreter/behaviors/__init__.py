@@ -17,11 +17,23 @@ from bpmn_engine.interpreter.behaviors.base import (
     PassThroughBehavior,
     WaitStateBehavior,
 )
-from bpmn_engine.interpreter.behaviors.events import EndEventBehavior, StartEventBehavior
+from bpmn_engine.interpreter.behaviors.boundary import BoundaryEventBehavior
+from bpmn_engine.interpreter.behaviors.business_rule import BusinessRuleTaskBehavior
+from bpmn_engine.interpreter.behaviors.call_activity import CallActivityBehavior
+from bpmn_engine.interpreter.behaviors.catch import (
+    CatchEventBehavior,
+    EventBasedGatewayBehavior,
+    ReceiveTaskBehavior,
+)
+from bpmn_engine.interpreter.behaviors.complex import ComplexGatewayBehavior
+from bpmn_engine.interpreter.behaviors.event_subprocess import EventSubProcessBehavior
+from bpmn_engine.interpreter.behaviors.events import StartEventBehavior
 from bpmn_engine.interpreter.behaviors.gateways import (
     ExclusiveGatewayBehavior,
     ParallelGatewayBehavior,
 )
+from bpmn_engine.interpreter.behaviors.inclusive import InclusiveGatewayBehavior
+from bpmn_engine.interpreter.behaviors.loop_body import LoopBehavior
 from bpmn_engine.interpreter.behaviors.subprocess import SubProcessBehavior
 from bpmn_engine.interpreter.behaviors.tasks import (
     ScriptTaskBehavior,
@@ -29,13 +41,27 @@ from bpmn_engine.interpreter.behaviors.tasks import (
     TaskBehavior,
     UserTaskBehavior,
 )
+from bpmn_engine.interpreter.behaviors.throw import (
+    IntermediateThrowEventBehavior,
+    ThrowingEndEventBehavior,
+)
 from bpmn_engine.interpreter.context import ElementError
 from bpmn_engine.model import (
+    BoundaryEvent,
+    BusinessRuleTask,
+    CallActivity,
+    ComplexGateway,
     EndEvent,
+    EventBasedGateway,
+    EventSubProcess,
     ExclusiveGateway,
     FlowNode,
+    InclusiveGateway,
+    IntermediateCatchEvent,
+    IntermediateThrowEvent,
     ManualTask,
     ParallelGateway,
+    ReceiveTask,
     ScriptTask,
     ServiceTask,
     StartEvent,
@@ -63,23 +89,42 @@ class UnsupportedBehavior:
 
 BEHAVIORS: Mapping[type[FlowNode], Behavior] = {
     StartEvent: StartEventBehavior(),
-    EndEvent: EndEventBehavior(),
+    EndEvent: ThrowingEndEventBehavior(),
+    IntermediateCatchEvent: CatchEventBehavior(),
+    IntermediateThrowEvent: IntermediateThrowEventBehavior(),
+    BoundaryEvent: BoundaryEventBehavior(),
+    ReceiveTask: ReceiveTaskBehavior(),
+    EventBasedGateway: EventBasedGatewayBehavior(),
     ExclusiveGateway: ExclusiveGatewayBehavior(),
     ParallelGateway: ParallelGatewayBehavior(),
+    InclusiveGateway: InclusiveGatewayBehavior(),
+    ComplexGateway: ComplexGatewayBehavior(),
     Task: TaskBehavior(),
     ManualTask: TaskBehavior(),
     UserTask: UserTaskBehavior(),
     ServiceTask: ServiceTaskBehavior(),
+    BusinessRuleTask: BusinessRuleTaskBehavior(),
     ScriptTask: ScriptTaskBehavior(),
     SubProcess: SubProcessBehavior(),
+    EventSubProcess: EventSubProcessBehavior(),
+    CallActivity: CallActivityBehavior(),
 }
 
 UNSUPPORTED = UnsupportedBehavior()
 
 
 def behavior_for(node: FlowNode) -> Behavior:
-    """The behavior registered for the node's exact class, else ``UNSUPPORTED``."""
-    return BEHAVIORS.get(type(node), UNSUPPORTED)
+    """The behavior registered for the node's exact class, else ``UNSUPPORTED``.
+
+    An activity with loop characteristics, ``camunda:inputOutput`` or token quantities
+    other than 1 gets its behavior wrapped in ``LoopBehavior``, whatever its kind.
+    """
+    behavior = BEHAVIORS.get(type(node), UNSUPPORTED)
+    scoped = node.loop is not None or node.io is not None
+    quantities = node.start_quantity > 1 or node.completion_quantity > 1
+    if (scoped or quantities) and behavior is not UNSUPPORTED:
+        return LoopBehavior(behavior)
+    return behavior
 
 
 __all__ = [

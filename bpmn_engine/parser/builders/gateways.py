@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from bpmn_engine.model import ExclusiveGateway, ParallelGateway
+from bpmn_engine.model import ComplexGateway, ExclusiveGateway, InclusiveGateway, ParallelGateway
+from bpmn_engine.parser.builders.loops import check_expression, feel_text
+from bpmn_engine.parser.namespaces import bpmn_children, text_content
 from bpmn_engine.parser.registry import BuildContext, NodeFields, register
 
 
@@ -24,3 +26,21 @@ def build_parallel_gateway(
     el: etree._Element, fields: NodeFields, ctx: BuildContext
 ) -> ParallelGateway:
     return ParallelGateway(**fields)
+
+
+@register("inclusiveGateway")
+def build_inclusive_gateway(
+    el: etree._Element, fields: NodeFields, ctx: BuildContext
+) -> InclusiveGateway:
+    return InclusiveGateway(**fields)
+
+
+@register("complexGateway")
+def build_complex_gateway(
+    el: etree._Element, fields: NodeFields, ctx: BuildContext
+) -> ComplexGateway:
+    """The ``activationCondition`` must compile; it is checked here, at deploy."""
+    found = bpmn_children(el, "activationCondition")
+    condition = feel_text(text_content(found[0])) if found else None
+    check_expression(el, fields["id"], "activationCondition", condition, ctx.issues)
+    return ComplexGateway(**fields, activation_condition=condition)

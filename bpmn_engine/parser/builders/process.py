@@ -8,14 +8,23 @@ its incoming and outgoing flow ids from the flows themselves, in document order.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
-from bpmn_engine.model import FlowNode, Lane, ProcessModel, SubProcess, UnsupportedNode
+from bpmn_engine.model import (
+    EventSubProcess,
+    FlowNode,
+    Lane,
+    ProcessModel,
+    SubProcess,
+    UnsupportedNode,
+)
 from bpmn_engine.parser.builders.common import documentation, element_id, text_of
 from bpmn_engine.parser.builders.extensions import camunda_attr, read_extensions
 from bpmn_engine.parser.builders.flows import build_sequence_flow
+from bpmn_engine.parser.builders.io import read_io
+from bpmn_engine.parser.builders.loops import read_loop, read_quantities
 from bpmn_engine.parser.namespaces import (
     bpmn,
     bpmn_children,
@@ -65,6 +74,8 @@ TOLERATED = frozenset(
 
 @register("subProcess", scope=True)
 def build_subprocess(el: etree._Element, fields: NodeFields, ctx: BuildContext) -> SubProcess:
+    if el.get("triggeredByEvent") == "true":
+        return EventSubProcess(**fields)
     return SubProcess(**fields)
 
 
@@ -124,7 +135,13 @@ def _build_node(
     )
     if found.kind is None:
         return UnsupportedNode(**fields, kind=local_name(el), feature=found.feature)
-    return found.kind.build(el, fields, ctx)
+    node = found.kind.build(el, fields, ctx)
+    loop = read_loop(el, found.id, ctx.issues)  # any activity kind may loop
+    io = read_io(el, found.id, ctx.issues)  # ... and have camunda:inputOutput
+    start, completion = read_quantities(el, found.id, ctx.issues)
+    if loop is None and io is None and start == completion == 1:
+        return node
+    return replace(node, loop=loop, io=io, start_quantity=start, completion_quantity=completion)
 
 
 def _lanes(lane_sets: list[etree._Element]) -> tuple[Lane, ...]:

@@ -16,6 +16,7 @@ subprocess's inside (same rules, nodes land in the subprocess scope).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -173,7 +174,7 @@ class ModelBuilder:
 # --- assertions helpers -------------------------------------------------------------------
 
 
-def of_type(effects: list[Any], cls: type[Any]) -> list[Any]:
+def of_type(effects: Sequence[Any], cls: type[Any]) -> list[Any]:
     """The effects of one class, in order."""
     return [e for e in effects if isinstance(e, cls)]
 

@@ -236,17 +236,21 @@ def test_non_executable_process_keeps_unsupported_nodes_as_placeholders() -> Non
     assert process.is_executable is False
     boundary = process.node("Timer_1")
     assert isinstance(boundary, UnsupportedNode)
-    assert (boundary.kind, boundary.feature) == ("boundaryEvent", "")
+    assert (boundary.kind, boundary.feature) == ("boundaryEvent", "cancelEventDefinition")
     assert boundary.outgoing == ("Flow_4",)
     approve_all = process.node("Approve_All")
     assert isinstance(approve_all, UnsupportedNode)
     assert (approve_all.kind, approve_all.feature) == (
         "userTask",
-        "multiInstanceLoopCharacteristics",
+        'multiInstanceLoopCharacteristics behavior="One"',
     )
     timer_start = process.node("Timer_Start")
     assert isinstance(timer_start, UnsupportedNode)
-    assert timer_start.feature == "timerEventDefinition"
-    assert isinstance(process.node("On_Cancel"), UnsupportedNode)
-    assert "Cancel_Start" not in process.nodes  # an event subprocess's content is not walked
+    assert timer_start.feature == "conditionalEventDefinition"
+    cancel_start = process.node("Cancel_Start")  # inside the event subprocess On_Cancel
+    assert isinstance(cancel_start, UnsupportedNode)
+    assert (cancel_start.scope_id, cancel_start.feature) == (
+        "On_Cancel",
+        "compensateEventDefinition",
+    )
     assert result.warnings == ()

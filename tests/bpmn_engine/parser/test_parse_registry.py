@@ -16,12 +16,21 @@ SUPPORTED = {
     "endEvent",
     "exclusiveGateway",
     "parallelGateway",
+    "inclusiveGateway",
+    "complexGateway",
     "task",
     "manualTask",
     "userTask",
     "serviceTask",
     "scriptTask",
     "subProcess",
+    "callActivity",
+    "businessRuleTask",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+    "receiveTask",
+    "eventBasedGateway",
 }
 
 

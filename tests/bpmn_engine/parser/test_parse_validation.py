@@ -85,29 +85,28 @@ def test_unsupported_elements_in_executable_process_name_kind_and_id() -> None:
         (
             "Timer_Start",
             line_of(name, 'id="Timer_Start"'),
-            "startEvent 'Timer_Start' with timerEventDefinition is not supported yet",
+            "startEvent 'Timer_Start' with conditionalEventDefinition is not supported yet",
         ),
-        ("Split", line_of(name, 'id="Split"'), "inclusiveGateway 'Split' is not supported yet"),
         (
             "Approve_All",
             line_of(name, 'id="Approve_All"'),
-            "userTask 'Approve_All' with multiInstanceLoopCharacteristics is not supported yet",
+            "userTask 'Approve_All' with multiInstanceLoopCharacteristics behavior=\"One\" "
+            "is not supported yet",
         ),
-        ("Timer_1", line_of(name, 'id="Timer_1"'), "boundaryEvent 'Timer_1' is not supported yet"),
         (
-            "Call_Billing",
-            line_of(name, 'id="Call_Billing"'),
-            "callActivity 'Call_Billing' is not supported yet",
+            "Timer_1",
+            line_of(name, 'id="Timer_1"'),
+            "boundaryEvent 'Timer_1' with cancelEventDefinition is not supported yet",
         ),
         (
             "Failed",
             line_of(name, 'id="Failed"'),
-            "endEvent 'Failed' with errorEventDefinition is not supported yet",
+            "endEvent 'Failed' with compensateEventDefinition is not supported yet",
         ),
         (
-            "On_Cancel",
-            line_of(name, 'id="On_Cancel"'),
-            "subProcess 'On_Cancel' with triggeredByEvent is not supported yet",
+            "Cancel_Start",
+            line_of(name, 'id="Cancel_Start"'),
+            "startEvent 'Cancel_Start' with compensateEventDefinition is not supported yet",
         ),
     ]
 
