@@ -1,17 +1,20 @@
-"""User task operations: claim, unclaim, complete.
+"""User task operations: claim, unclaim, complete, bulk complete; and the public entry
+points of delegation, drafts and reassignment (``task_delegation``).
 
-Each operation reads what it needs in one round trip under the instance lock: the
-instance row (locked first, the engine's lock order), the task row (locked after it),
-the task's candidates and the user's group names, and for a completion the instance
-state. The permission checks then run on those values, with the same meaning as
-``task_can_act`` / ``task_can_see`` below (which pages use on ORM objects).
+Each operation reads what it needs in one round trip under the instance lock
+(``task_access.locked_open_task``); a completion also loads the instance state in that
+same round trip and writes the task, the step and its history in the step's batch.
+The four-eyes rules (``task_rules``) are checked on the values read under the lock.
+
+Delegation follows Camunda: a task pending delegation cannot be completed, neither by
+its owner (who waits for the delegate) nor by the delegate (who resolves it instead).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -19,30 +22,48 @@ from django.db import transaction
 from bpmn_engine import clock
 from bpmn_engine.interpreter.errors import TokenNotWaitingError
 from bpmn_engine.interpreter.state import InstanceState
+from bpmn_engine.model import UserTask as UserTaskNode
 from bpmn_engine.models import ProcessInstance, UserTask
 from bpmn_engine.persistence import steps
 from bpmn_engine.persistence.batch import Batch
-from bpmn_engine.persistence.steps import InstanceRef, LockedLoad, TaskLoad
-from bpmn_engine.services.errors import Conflict, NotFound, NotPermitted
+from bpmn_engine.services.errors import Conflict, EngineError, InvalidInput, NotPermitted
 from bpmn_engine.services.identity import user_groups, username_of
-from bpmn_engine.services.runtime import HistoryNote, StepResult, check_variables, step_locked
+from bpmn_engine.services.models_cache import definition_model
+from bpmn_engine.services.notifications import notify_on_commit
+from bpmn_engine.services.runtime import StepResult, check_variables, step_locked
+from bpmn_engine.services.task_access import (
+    PENDING,
+    LockedTask,
+    is_candidate,
+    is_superuser,
+    locked_open_task,
+    task_history,
+    write_task,
+)
+from bpmn_engine.services.task_delegation import (
+    task_delegate,
+    task_reassign,
+    task_resolve,
+    task_save_draft,
+)
+from bpmn_engine.services.task_rules import task_rule_refusal
 
-
-def _is_candidate(candidates: Iterable[tuple[str, str]], name: str, groups: set[str]) -> bool:
-    """A group candidate row has an empty user: an empty name must never match it."""
-    return any((name and user == name) or (group and group in groups) for user, group in candidates)
+BULK_LIMIT = 100
 
 
 def task_is_candidate(task: UserTask, user: AbstractBaseUser) -> bool:
     candidates = [(c.user, c.group) for c in task.candidates.all()]
-    return _is_candidate(candidates, username_of(user), user_groups(user))
+    return is_candidate(candidates, username_of(user), user_groups(user))
 
 
 def task_can_act(task: UserTask, user: AbstractBaseUser) -> bool:
-    """The assignee acts; an unassigned task is open to its candidates. Superusers act too."""
+    """The assignee acts; an unassigned task is open to its candidates. Superusers act
+    too. Nobody acts where the four-eyes rules refuse them."""
     if not user.is_authenticated:
         return False
-    if getattr(user, "is_superuser", False):
+    if task_rule_refusal(task, username_of(user)) is not None:
+        return False
+    if is_superuser(user):
         return True
     if task.assignee:
         return task.assignee == username_of(user)
@@ -50,97 +71,68 @@ def task_can_act(task: UserTask, user: AbstractBaseUser) -> bool:
 
 
 def task_can_see(task: UserTask, user: AbstractBaseUser) -> bool:
+    """Those who may act, the instance's starter, and the owner of a delegated task."""
     if task_can_act(task, user):
         return True
-    return task.instance.started_by == username_of(user) != ""
-
-
-@dataclass
-class _LockedTask:
-    """A task read under its instance's lock, with what the permission checks need."""
-
-    task: UserTask
-    instance: ProcessInstance
-    state: InstanceState | None
-    candidates: list[tuple[str, str]]
-    user: AbstractBaseUser
-    name: str
-    groups: set[str]
-
-    def loaded_state(self) -> InstanceState:
-        if self.state is None:
-            raise RuntimeError("The task was loaded without its instance state")
-        return self.state
-
-    def is_candidate(self) -> bool:
-        return _is_candidate(self.candidates, self.name, self.groups)
-
-    def can_act(self) -> bool:
-        """``task_can_act`` on the values read under the lock."""
-        if not self.user.is_authenticated:
-            return False
-        if getattr(self.user, "is_superuser", False):
-            return True
-        if self.task.assignee:
-            return self.task.assignee == self.name
-        return self.is_candidate()
-
-    def can_see(self) -> bool:
-        return self.can_act() or self.instance.started_by == self.name != ""
-
-
-def _locked_open_task(task_id: int, user: AbstractBaseUser, *, with_state: bool) -> _LockedTask:
-    """Lock the instance, then the task (the engine's lock order), and check the user."""
-    batch = Batch()
-    instance_load = LockedLoad(batch, InstanceRef.of_task(task_id), with_state=with_state)
-    task_load = TaskLoad(batch, task_id)
-    wants_groups = user.is_authenticated and not getattr(user, "is_superuser", False)
-    groups_read = steps.queue_group_names(batch, user) if wants_groups else None
-    batch.run()
-    instance, task = instance_load.instance(), task_load.task()
-    if instance is None or task is None:
-        raise NotFound(f"Task {task_id} does not exist")
-    task.instance = instance
-    locked = _LockedTask(
-        task=task,
-        instance=instance,
-        state=instance_load.state() if with_state else None,
-        candidates=task_load.candidates(),
-        user=user,
-        name=username_of(user),
-        groups={row[0] for row in groups_read.rows} if groups_read else user_groups(user),
-    )
-    if not locked.can_see() and not locked.is_candidate():
-        raise NotFound(f"Task {task_id} does not exist")
-    if task.state != UserTask.State.OPEN:
-        raise Conflict(f"Task {task.name!r} was already {task.get_state_display().lower()}")
-    return locked
+    name = username_of(user)
+    return name != "" and name in (task.instance.started_by, task.owner)
 
 
 def task_claim(*, task_id: int, user: AbstractBaseUser) -> UserTask:
     with transaction.atomic():
-        locked = _locked_open_task(task_id, user, with_state=False)
+        locked = locked_open_task(task_id, user, with_state=False)
         task, name = locked.task, locked.name
         if task.assignee == name:
             return task
         if task.assignee:
             raise Conflict(f"Task {task.name!r} is already claimed by {task.assignee}")
+        locked.check_rules()
         if not locked.can_act():
             raise NotPermitted(f"You are not a candidate for {task.name!r}")
         task.assignee = name
-        _write_task(task, ["assignee"], name, _task_history(task, "task_claimed"))
+        history = task_history(
+            task, "task_claimed", before={"assignee": ""}, after={"assignee": name}
+        )
+        write_task(task, ["assignee"], name, history)
+        notify_on_commit([task.pk], actor=name)
     return task
 
 
 def task_unclaim(*, task_id: int, user: AbstractBaseUser) -> UserTask:
+    """Give a claimed task back to its candidates (who may then hear about it)."""
     with transaction.atomic():
-        locked = _locked_open_task(task_id, user, with_state=False)
+        locked = locked_open_task(task_id, user, with_state=False)
         task = locked.task
-        if task.assignee != locked.name and not getattr(user, "is_superuser", False):
+        if task.assignee != locked.name and not is_superuser(user):
             raise NotPermitted(f"Only the assignee can give {task.name!r} back")
+        if task.delegation_state == PENDING:
+            raise NotPermitted(
+                f"{task.name!r} was delegated by {task.owner}: resolve it to hand it back"
+            )
+        before = task.assignee
         task.assignee = ""
-        _write_task(task, ["assignee"], locked.name, _task_history(task, "task_unclaimed"))
+        history = task_history(
+            task, "task_unclaimed", before={"assignee": before}, after={"assignee": ""}
+        )
+        write_task(task, ["assignee"], locked.name, history)
+        notify_on_commit([task.pk], actor=locked.name)
     return task
+
+
+def _check_may_complete(locked: LockedTask) -> None:
+    task = locked.task
+    locked.check_rules()
+    if task.delegation_state == PENDING:
+        if task.assignee == locked.name:
+            raise NotPermitted(
+                f"{task.owner} delegated {task.name!r} to you: resolve it to hand it back"
+            )
+        raise NotPermitted(
+            f"{task.name!r} is delegated to {task.assignee}; it can be completed once "
+            "they resolve it"
+        )
+    if not locked.can_act():
+        raise NotPermitted(f"You may not complete {task.name!r}")
 
 
 def task_complete(
@@ -167,10 +159,9 @@ def task_complete_step(
     """``task_complete``, also returning the step (e.g. the tasks it opened)."""
     values = check_variables(variables)
     with transaction.atomic():
-        locked = _locked_open_task(task_id, user, with_state=True)
+        locked = locked_open_task(task_id, user, with_state=True)
         task, name = locked.task, locked.name
-        if not locked.can_act():
-            raise NotPermitted(f"You may not complete {task.name!r}")
+        _check_may_complete(locked)
         now = clock.now()
         task.state = UserTask.State.COMPLETED
         task.completed_at = now
@@ -197,38 +188,88 @@ def task_complete_step(
             user=name,
             now=now,
             batch=batch,
-            history=[_task_history(task, "task_completed", variables=sorted(values))],
+            history=[task_history(task, "task_completed", variables=sorted(values))],
         )
     return task, result
 
 
-def _task_history(task: UserTask, event: str, **data: Any) -> HistoryNote:
-    data = {"task_id": task.pk, "task": task.name, **data}
-    return event, task.element_id, task.token_id.hex, data
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What happened to one task of a bulk completion."""
+
+    task_id: int
+    outcome: Literal["completed", "refused"]
+    message: str = ""
+
+    @property
+    def completed(self) -> bool:
+        return self.outcome == "completed"
 
 
-def _write_task(task: UserTask, fields: list[str], user: str, history: HistoryNote) -> None:
-    event, element_id, token_id, data = history
-    batch = Batch()
-    steps.queue_task_update(batch, task, fields)
-    row = steps.history_row(
-        task.instance_id,
-        event,
-        element_id=element_id,
-        token_id=token_id,
-        user=user,
-        data=data,
-        timestamp=clock.now(),
-    )
-    steps.queue_history(batch, [row])
-    batch.run()
+def _form_ids(task: UserTask) -> tuple[str, ...]:
+    node = definition_model(task.instance.definition_id).nodes.get(task.element_id)
+    fields = node.form_fields if isinstance(node, UserTaskNode) else ()
+    return tuple(sorted(field.id for field in fields))
+
+
+def tasks_complete_bulk(
+    *,
+    task_ids: Sequence[int],
+    user: AbstractBaseUser,
+    variables: Mapping[str, Any] | None,
+) -> list[BulkOutcome]:
+    """Complete several tasks with the same decision, each in its own transaction
+    through ``task_complete`` (so each is checked, audited and notified as if done one
+    by one, and one refusal does not undo the others).
+
+    Only tasks sharing the first task's decision form (the same form field ids; no form
+    is the standard approve/reject form) are completed; the others are refused with the
+    reason. The caller validates ``variables`` against that form once, as for one task.
+    """
+    ids = list(dict.fromkeys(int(i) for i in task_ids))
+    if not ids:
+        raise InvalidInput("Select at least one task")
+    if len(ids) > BULK_LIMIT:
+        raise InvalidInput(f"At most {BULK_LIMIT} tasks can be completed at once")
+    values = check_variables(variables)
+    found = {t.pk: t for t in UserTask.objects.filter(pk__in=ids).select_related("instance")}
+    form: tuple[str, ...] | None = None
+    outcomes = []
+    for task_id in ids:
+        task = found.get(task_id)
+        if task is not None:
+            ids_of_form = _form_ids(task)
+            form = ids_of_form if form is None else form
+            if ids_of_form != form:
+                outcomes.append(
+                    BulkOutcome(task_id, "refused", f"{task.name!r} has a different form")
+                )
+                continue
+        outcomes.append(_complete_one(task_id, user, values))
+    return outcomes
+
+
+def _complete_one(task_id: int, user: AbstractBaseUser, values: dict[str, Any]) -> BulkOutcome:
+    try:
+        task_complete(task_id=task_id, user=user, variables=values)
+    except EngineError as exc:
+        return BulkOutcome(task_id, "refused", str(exc))
+    return BulkOutcome(task_id, "completed")
 
 
 __all__ = [
+    "BulkOutcome",
     "ProcessInstance",
     "task_can_act",
+    "task_can_see",
     "task_claim",
     "task_complete",
     "task_complete_step",
+    "task_delegate",
+    "task_is_candidate",
+    "task_reassign",
+    "task_resolve",
+    "task_save_draft",
     "task_unclaim",
+    "tasks_complete_bulk",
 ]
