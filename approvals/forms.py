@@ -156,3 +156,36 @@ class DecisionForm(VariablesForm):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea)
+
+
+class BulkDecisionForm(DecisionForm):
+    """One approve/reject decision for the tasks ticked in the inbox."""
+
+    task_ids = forms.TypedMultipleChoiceField(coerce=int, label=_("Tasks"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = self.data.getlist("task_ids") if hasattr(self.data, "getlist") else []
+        field = self.fields["task_ids"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 (a type narrowing)
+        field.choices = [(value, value) for value in ids if str(value).isdigit()]
+
+    def variables(self) -> dict[str, Any]:
+        values = super().variables()
+        values.pop("task_ids", None)
+        return values
+
+
+class DelegateForm(forms.Form):
+    to_user = forms.CharField(
+        label=_("Delegate to"),
+        max_length=150,
+        help_text=_("They work on it and hand it back to you to complete."),
+        widget=forms.TextInput(attrs={"list": "people", "autocomplete": "off"}),
+    )
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Add a comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

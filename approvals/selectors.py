@@ -15,6 +15,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from approvals.diagram import DiagramData, instance_diagram, instance_timeline
+from approvals.diagram import TimelineEntry as DiagramTimelineEntry
 from bpmn_engine.model import FormField, StartEvent
 from bpmn_engine.model import UserTask as UserTaskNode
 from bpmn_engine.models import (
@@ -23,13 +25,16 @@ from bpmn_engine.models import (
     ProcessDefinition,
     ProcessInstance,
     Scope,
+    TaskComment,
     UserTask,
 )
 from bpmn_engine.selectors import user_task_inbox
+from bpmn_engine.services.comments import task_comments
 from bpmn_engine.services.errors import NotFound
-from bpmn_engine.services.identity import username_of
+from bpmn_engine.services.identity import user_groups, username_of
 from bpmn_engine.services.instances import definition_can_start
 from bpmn_engine.services.models_cache import definition_model
+from bpmn_engine.services.task_rules import task_rule_refusal
 from bpmn_engine.services.tasks import task_can_act, task_can_see, task_is_candidate
 
 if TYPE_CHECKING:
@@ -44,7 +49,7 @@ class InboxPage:
     requests: QuerySet[ProcessInstance]
 
 
-def inbox_page(*, user: AbstractBaseUser) -> InboxPage:
+def requests_page(*, user: AbstractBaseUser) -> InboxPage:
     """The user's open tasks, and the requests they started (newest first)."""
     requests = ProcessInstance.objects.filter(started_by=username_of(user)).select_related(
         "definition"
@@ -72,6 +77,20 @@ def start_page(*, definition_id: int, user: AbstractBaseUser) -> StartPage:
     return StartPage(definition=definition, fields=fields)
 
 
+def startable_by_group(
+    definitions: list[ProcessDefinition], user: AbstractBaseUser
+) -> list[tuple[str, list[ProcessDefinition]]]:
+    """The startable definitions under each of the user's groups that may start them
+    (``camunda:candidateStarterGroups``); open-to-all ones under "Everyone"."""
+    mine = user_groups(user)
+    grouped: dict[str, list[ProcessDefinition]] = {}
+    for definition in definitions:
+        groups = [g for g in definition.candidate_starter_groups if g in mine]
+        for group in groups or [str(_("Everyone"))]:
+            grouped.setdefault(group, []).append(definition)
+    return sorted(grouped.items())
+
+
 def root_variables(instance: ProcessInstance) -> dict[str, Any]:
     """The instance-level variables, sorted by name (subprocess scopes are left out)."""
     scope = Scope.objects.filter(instance=instance, parent_id__isnull=True).first()
@@ -88,6 +107,12 @@ class TaskPage:
     can_act: bool
     can_claim: bool
     can_unclaim: bool
+    can_resolve: bool = False
+    comments: list[TaskComment] = field(default_factory=list)
+    refusal: str = ""
+    """Why a four-eyes rule keeps this user from acting, if one does."""
+    diagram: DiagramData | None = None
+    timeline: list[DiagramTimelineEntry] = field(default_factory=list)
 
 
 def task_page(*, task_id: int, user: AbstractBaseUser) -> TaskPage:
@@ -116,7 +141,16 @@ def task_page(*, task_id: int, user: AbstractBaseUser) -> TaskPage:
         can_act=can_act,
         can_claim=can_act and not task.assignee,
         can_unclaim=is_open and bool(task.assignee) and task.assignee == name,
+        can_resolve=can_act and task.delegation_state == "pending",
+        refusal=(task_rule_refusal(task, name) or "") if is_open else "",
+        comments=_comments(task),
+        diagram=instance_diagram(task.instance),
+        timeline=instance_timeline(task.instance),
     )
+
+
+def _comments(task: UserTask) -> list[TaskComment]:
+    return list(task_comments(task=task))
 
 
 EVENT_LABELS: Mapping[str, StrOrPromise] = {
@@ -155,6 +189,8 @@ class InstancePage:
     open_tasks: list[UserTask]
     incidents: list[Incident]
     timeline: list[TimelineEntry] = field(default_factory=list)
+    diagram: DiagramData | None = None
+    story: list[DiagramTimelineEntry] = field(default_factory=list)
 
 
 def _is_own_or_staff(instance: ProcessInstance, user: AbstractBaseUser) -> bool:
@@ -175,6 +211,8 @@ def instance_page(*, instance_id: int, user: AbstractBaseUser) -> InstancePage:
         open_tasks=list(instance.user_tasks.filter(state=UserTask.State.OPEN)),
         incidents=list(instance.incidents.all()),
         timeline=_timeline(instance),
+        diagram=instance_diagram(instance),
+        story=instance_timeline(instance),
     )
 
 

@@ -18,11 +18,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvals.forms import BusinessKeyForm, DecisionForm, VariablesForm, form_class_for
-from approvals.selectors import TaskPage, inbox_page, instance_page, start_page, task_page
+from approvals.selectors import (
+    TaskPage,
+    instance_page,
+    start_page,
+    startable_by_group,
+    task_page,
+)
+from approvals.views_task import task_context
 from bpmn_engine.selectors import definitions_startable
 from bpmn_engine.services.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from bpmn_engine.services.instances import instance_start
-from bpmn_engine.services.tasks import task_claim, task_complete, task_unclaim
+from bpmn_engine.services.tasks import (
+    task_claim,
+    task_complete,
+    task_resolve,
+    task_save_draft,
+    task_unclaim,
+)
 
 HIDDEN = (NotFound, NotPermitted)
 """Errors shown as 404: a user who may not see a thing must not learn that it exists."""
@@ -35,16 +48,13 @@ def _user(request: HttpRequest) -> Any:
 
 @require_GET
 @login_required
-def task_list(request: HttpRequest) -> HttpResponse:
-    page = inbox_page(user=_user(request))
-    return render(request, "approvals/task_list.html", {"page": page})
-
-
-@require_GET
-@login_required
 def start_list(request: HttpRequest) -> HttpResponse:
     definitions = definitions_startable(user=_user(request))
-    return render(request, "approvals/start_list.html", {"definitions": definitions})
+    context = {
+        "definitions": definitions,
+        "groups": startable_by_group(definitions, _user(request)),
+    }
+    return render(request, "approvals/start_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,13 +94,14 @@ def start_form(request: HttpRequest, definition_id: int) -> HttpResponse:
 def _task_form(page: TaskPage, data: Any = None) -> VariablesForm:
     """The diagram's form for the task, or the approve/reject form when it has none.
 
-    Read-only fields show the instance's current value for them.
+    A saved draft fills the form in; read-only fields show the instance's current value.
     """
+    draft = page.task.draft or {}
     if not page.fields:
-        return DecisionForm(data)
+        return DecisionForm(data, initial=draft)
     initial = {f.id: page.variables[f.id] for f in page.fields if f.readonly}
     initial = {k: v for k, v in initial.items() if k in page.variables}
-    return form_class_for(page.fields)(data, initial=initial)
+    return form_class_for(page.fields)(data, initial={**draft, **initial})
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,7 +115,7 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
     except HIDDEN:
         raise Http404 from None
     form = _task_form(page) if page.can_act else None
-    return render(request, "approvals/task_detail.html", {"page": page, "form": form})
+    return render(request, "approvals/task_detail.html", task_context(page, form))
 
 
 def _task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
@@ -115,28 +126,66 @@ def _task_complete(request: HttpRequest, task_id: int) -> HttpResponse:
     if page.task.state != page.task.State.OPEN:
         return _already_completed(request)
     if not page.can_act:
-        if page.task.assignee:
+        if page.refusal:
+            text = page.refusal
+        elif page.task.assignee:
             text = _("This task is claimed by %(user)s.") % {"user": page.task.assignee}
         else:
             text = _("You can follow this task, but it is not yours to complete.")
         messages.error(request, text)
         return redirect("approvals:task", task_id=task_id)
     form = _task_form(page, request.POST)
+    if request.POST.get("action") == "draft":
+        return _save_draft(request, page, form)
+    if request.POST.get("action") == "resolve":
+        return _resolve(request, page, form)
     if not form.is_valid():
-        context = {"page": page, "form": form}
-        return render(request, "approvals/task_detail.html", context, status=400)
+        return render(request, "approvals/task_detail.html", task_context(page, form), status=400)
     try:
         task_complete(task_id=task_id, user=_user(request), variables=form.variables())
-    except HIDDEN:
+    except NotFound:
         raise Http404 from None
+    except NotPermitted as exc:
+        messages.error(request, str(exc))
+        return redirect("approvals:task", task_id=task_id)
     except Conflict:
         return _already_completed(request)
     except InvalidInput as exc:
         form.add_error(None, str(exc))
-        context = {"page": page, "form": form}
-        return render(request, "approvals/task_detail.html", context, status=400)
+        return render(request, "approvals/task_detail.html", task_context(page, form), status=400)
     messages.success(request, _("Task “%(task)s” completed.") % {"task": page.task.name})
     return redirect("approvals:tasks")
+
+
+def _save_draft(request: HttpRequest, page: TaskPage, form: VariablesForm) -> HttpResponse:
+    """Keep what was typed so far, as typed: a draft need not be valid yet."""
+    values = {name: request.POST.get(name, "") for name in form.fields}
+    try:
+        task_save_draft(task_id=page.task.pk, user=_user(request), values=values)
+    except NotFound:
+        raise Http404 from None
+    except NotPermitted as exc:
+        messages.error(request, str(exc))
+    except Conflict:
+        return _already_completed(request)
+    else:
+        messages.success(request, _("Draft saved. You can finish it later."))
+    return redirect("approvals:task", task_id=page.task.pk)
+
+
+def _resolve(request: HttpRequest, page: TaskPage, form: VariablesForm) -> HttpResponse:
+    """The delegate hands the task back; what they filled in becomes the owner's draft."""
+    values = {name: request.POST.get(name, "") for name in form.fields}
+    try:
+        task_resolve(task_id=page.task.pk, user=_user(request), variables=values)
+    except NotFound:
+        raise Http404 from None
+    except (NotPermitted, Conflict) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Handed back to %(name)s.") % {"name": page.task.owner})
+        return redirect("approvals:tasks")
+    return redirect("approvals:task", task_id=page.task.pk)
 
 
 def _already_completed(request: HttpRequest) -> HttpResponse:
@@ -149,8 +198,11 @@ def _already_completed(request: HttpRequest) -> HttpResponse:
 def task_claim_view(request: HttpRequest, task_id: int) -> HttpResponse:
     try:
         task = task_claim(task_id=task_id, user=_user(request))
-    except HIDDEN:
+    except NotFound:
         raise Http404 from None
+    except NotPermitted as exc:
+        messages.error(request, str(exc))
+        return redirect("approvals:task", task_id=task_id)
     except Conflict:
         messages.error(request, _("Someone else claimed or completed this task first."))
         return redirect("approvals:tasks")
@@ -178,4 +230,9 @@ def instance_detail(request: HttpRequest, instance_id: int) -> HttpResponse:
         page = instance_page(instance_id=instance_id, user=_user(request))
     except HIDDEN:
         raise Http404 from None
-    return render(request, "approvals/instance_detail.html", {"page": page})
+    context = {
+        "page": page,
+        "diagram_marks": page.diagram.as_json() if page.diagram else None,
+        "diagram_xml": page.instance.definition.deployment.xml,
+    }
+    return render(request, "approvals/instance_detail.html", context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django import template
@@ -26,3 +27,29 @@ def as_value(value: Any) -> str:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)
+
+
+@register.filter
+def humanize_name(name: str) -> str:
+    """A variable name for people: ``budgetAvailable`` and ``cost_center`` read as
+    "Budget available" and "Cost center" (the name itself stays in the title)."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(name)).replace("_", " ").split()
+    text = " ".join(words).lower()
+    return text[:1].upper() + text[1:]
+
+
+@register.simple_tag
+def open_task_count(user: Any) -> int:
+    """Open tasks for the header badge: mine plus my groups' unclaimed ones."""
+    from bpmn_engine.selectors import user_task_inbox
+
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return user_task_inbox(user=user).count()
+
+
+@register.filter
+def overdue(task: Any) -> bool:
+    from approvals.inbox import is_overdue
+
+    return is_overdue(task)

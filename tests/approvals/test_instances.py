@@ -21,7 +21,7 @@ def test_requester_follows_a_request_to_completed(login: Any, start_purchase: An
     page = alice.get(f"/instances/{instance.pk}/").content.decode()
     assert f"<h1>Purchase request #{instance.pk}</h1>" in page
     assert '<span class="state state-completed">Completed</span>' in page
-    assert f"<dt>orderNumber</dt><dd>PO-{instance.pk:06d}</dd>" in page
+    assert f'<dt title="orderNumber">Order number</dt><dd>PO-{instance.pk:06d}</dd>' in page
     assert "No open tasks." in page
 
 

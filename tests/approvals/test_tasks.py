@@ -30,14 +30,25 @@ def start_review(review: Any, people: dict[str, Any]) -> Callable[[], UserTask]:
 # --- the task list ---------------------------------------------------------------------------
 
 
-def test_task_list_shows_a_managers_task_with_its_context(login: Any, start_purchase: Any) -> None:
+def test_group_tasks_show_a_managers_task_with_its_context(login: Any, start_purchase: Any) -> None:
     instance = start_purchase(business_key="PR-42")
     task = open_task(instance.pk)
-    page = login("bob").get("/").content.decode()
+    page = login("bob").get("/inbox/group/").content.decode()
     assert f'<a href="/tasks/{task.pk}/">Manager approval</a>' in page
-    assert "<td>Purchase request</td>" in page
-    assert "<td>PR-42</td>" in page
+    assert '<td data-label="Process">Purchase request</td>' in page
+    assert '<td data-label="Business key">PR-42</td>' in page
     assert "Unclaimed" in page
+
+
+def test_my_tasks_point_to_the_group_queue_while_nothing_is_claimed(
+    login: Any, start_purchase: Any
+) -> None:
+    """An unclaimed task is in Group tasks, not My tasks; the empty view says where to look."""
+    start_purchase()
+    page = login("bob").get("/").content.decode()
+    assert "Manager approval" not in page
+    hint = '1 task waits in your groups’ queue: <a href="/inbox/group/">open Group tasks</a>'
+    assert hint in page
 
 
 def test_task_list_shows_only_the_users_tasks(login: Any, start_purchase: Any) -> None:
@@ -71,8 +82,8 @@ def test_task_page_shows_the_task_its_request_and_its_form(login: Any, start_pur
     assert "Check that the purchase is needed" in page, "the task's documentation"
     assert "<dd>PR-5</dd>" in page
     assert "<dd>alice</dd>" in page, "who started it"
-    assert "<dt>amount</dt><dd>1200</dd>" in page
-    assert "<dt>budgetAvailable</dt><dd>Yes</dd>" in page
+    assert '<dt title="amount">Amount</dt><dd>1200</dd>' in page
+    assert '<dt title="budgetAvailable">Budget available</dt><dd>Yes</dd>' in page
     assert "Do you approve this request?" in page
     assert 'type="radio" name="approved" value="false"' in page
     assert "Complete task" in page
@@ -103,14 +114,17 @@ def test_task_page_does_not_tell_strangers_whether_a_task_exists(
 
 
 def test_requester_sees_their_task_read_only(login: Any, start_purchase: Any) -> None:
-    """The starter may follow the task but has no form to decide it."""
+    """The starter may follow the task but has no form to decide it; the page (and a
+    forced POST) give the four-eyes reason."""
     task = open_task(start_purchase().pk)
     page = login("alice").get(f"/tasks/{task.pk}/").content.decode()
     assert "<h1>Manager approval</h1>" in page
     assert "Complete task" not in page
+    refusal = "You started this request, so someone else must approve it"
+    assert f'<p class="notice" role="note">{refusal}.</p>' in page
     response = login("alice").post(f"/tasks/{task.pk}/", {"approved": "true"}, follow=True)
     assert response.redirect_chain == [(f"/tasks/{task.pk}/", 302)]
-    assert "it is not yours to complete" in response.content.decode()
+    assert f'<li class="message error" role="alert">{refusal}</li>' in response.content.decode()
     assert open_task(task.instance_id).state == UserTask.State.OPEN
 
 
@@ -240,7 +254,7 @@ def test_claim_assigns_the_task_and_keeps_it_from_colleagues(login: Any, start_r
     task.refresh_from_db()
     assert task.assignee == "bob"
 
-    assert "Review the document" not in bella.get("/").content.decode()
+    assert "Review the document" not in bella.get("/inbox/group/").content.decode()
     page = bella.get(f"/tasks/{task.pk}/").content.decode()
     assert "This task is claimed by bob." in page
     assert "Complete task" not in page
@@ -265,7 +279,7 @@ def test_give_back_returns_the_task_to_the_group(login: Any, start_review: Any) 
     assert "You gave “Review the document” back to the group." in response.content.decode()
     task.refresh_from_db()
     assert task.assignee == ""
-    assert "Review the document" in login("bella").get("/").content.decode()
+    assert "Review the document" in login("bella").get("/inbox/group/").content.decode()
 
 
 def test_claim_and_complete_only_accept_post(login: Any, start_review: Any) -> None:

@@ -140,7 +140,8 @@ def test_a_large_purchase_request_is_approved_by_manager_and_finance(baton_url: 
 
     for approver, task in [("bob", "Manager approval"), ("carol", "Finance approval")]:
         session = _login(baton_url, approver)
-        task_url = baton_url.rstrip("/") + _wait_for_task(session, baton_url, task)
+        group_tasks = baton_url + "inbox/group/"
+        task_url = baton_url.rstrip("/") + _wait_for_task(session, group_tasks, task)
         _post(session, task_url, {"approved": "true", "comment": f"ok from {approver}"})
 
     deadline = time.monotonic() + 60
@@ -153,5 +154,4 @@ def test_a_large_purchase_request_is_approved_by_manager_and_finance(baton_url: 
         raise AssertionError(f"The request did not complete:\n{page[-4000:]}")
     # The worker ran the service tasks: the budget check and the order number it placed.
     assert "budgetChecked" in page and "orderNumber" in page
-    assert "ok from carol" in page  # the last decision's comment is the current variable
-    assert "<td>bob</td>" in page and "<td>carol</td>" in page  # both decisions in the timeline
+    assert "ok from bob" in page and "ok from carol" in page  # both decisions in the timeline

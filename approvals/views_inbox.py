@@ -1,0 +1,78 @@
+"""The inbox pages: the four task views with search/filter/sort, and bulk decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from approvals.filters import InboxFilterForm
+from approvals.forms import BulkDecisionForm
+from approvals.inbox import VIEWS, inbox_counts, inbox_page, inbox_processes
+from approvals.selectors import requests_page
+from bpmn_engine import clock
+from bpmn_engine.models import UserTask
+from bpmn_engine.services.errors import InvalidInput
+from bpmn_engine.services.tasks import tasks_complete_bulk
+
+
+def _current(request: HttpRequest) -> Any:
+    """The signed-in user (``login_required`` guarantees one)."""
+    return request.user
+
+
+@require_GET
+@login_required
+def inbox(request: HttpRequest, view: str = "mine") -> HttpResponse:
+    """One inbox view; the filter form is a GET form, so a search is a link to share."""
+    if view not in VIEWS:
+        raise Http404
+    user: Any = request.user
+    form = InboxFilterForm(request.GET, processes=inbox_processes(user=user))
+    page = inbox_page(user=user, query=form.query(view), page_number=request.GET.get("page"))
+    now = clock.now()
+    for task in page.object_list:
+        task.is_overdue = task.state == task.State.OPEN and bool(task.due_at and task.due_at < now)  # type: ignore[attr-defined]
+    params = request.GET.copy()
+    params.pop("page", None)
+    bulk = view in ("mine", "group") and page.object_list
+    context = {
+        "view": view,
+        "view_label": VIEWS[view],
+        "views": [(key, label) for key, label in VIEWS.items()],
+        "counts": inbox_counts(user=user),
+        "form": form,
+        "page": page,
+        "query_string": params.urlencode(),
+        "requests": requests_page(user=user).requests,
+        "bulk_form": BulkDecisionForm() if bulk else None,
+    }
+    return render(request, "approvals/inbox.html", context)
+
+
+@require_POST
+@login_required
+def bulk_complete(request: HttpRequest) -> HttpResponse:
+    """One decision for many tasks: each is completed (and audited) on its own, and the
+    page lists what happened to each, so one conflict does not hide the others."""
+    form = BulkDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose at least one task and a decision."))
+        return redirect("approvals:tasks")
+    ids = form.cleaned_data["task_ids"]
+    try:
+        outcomes = tasks_complete_bulk(
+            task_ids=ids, user=_current(request), variables=form.variables()
+        )
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
+        return redirect("approvals:tasks")
+    names = dict(UserTask.objects.filter(pk__in=ids).values_list("pk", "name"))
+    rows = [(names.get(outcome.task_id, outcome.task_id), outcome) for outcome in outcomes]
+    done = sum(1 for outcome in outcomes if outcome.completed)
+    return render(request, "approvals/bulk_result.html", {"rows": rows, "done": done})
