@@ -8,11 +8,16 @@ from pathlib import Path
 
 from celery import Celery
 
+from bpmn_engine.observability.celery_hooks import connect as connect_observability
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("baton")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks(["bpmn_engine"])
+app.autodiscover_tasks(["bpmn_engine", "bpmn_engine.observability"])
+
+# Trace context through message headers, a span per task (bpmn_engine.observability).
+connect_observability()
 
 
 def worker_command(*, schedule: Path, hostname: str, concurrency: int = 2) -> list[str]:
