@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("BATON_VAR_DIR", BASE_DIR / "var"))
@@ -102,6 +103,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it to exist
+# bpmn-js is installed from the npm registry by scripts/setup (package-lock.json pins it) and
+# served from node_modules as static/bpmn-js/...: no copied bundle lives in the repository.
+STATICFILES_DIRS = [("bpmn-js", BASE_DIR / "node_modules" / "bpmn-js" / "dist")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
@@ -112,6 +116,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# Task emails link to pages under this address (they are read outside the browser).
+BATON_BASE_URL = os.environ.get("BATON_BASE_URL", "http://127.0.0.1:8000")
 
 # --- REST API (bpmn_engine.api) -------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -181,15 +187,54 @@ BPMN_ENGINE: dict[str, object] = {
     "CONTROLLABLE_CLOCK": os.environ.get("BATON_CONTROLLABLE_CLOCK") == "1",
 }
 
+# --- Logging (bpmn_engine.observability.logs) ------------------------------------------------
+# Readable text in development, one JSON object per line in production
+# (BATON_LOG_FORMAT=json); both carry the instance id and business key of the step or
+# job a line was logged in.
+BATON_LOG_FORMAT = os.environ.get("BATON_LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"baton_context": {"()": "bpmn_engine.observability.logs.ContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s%(context)s: %(message)s"},
+        "json": {"()": "bpmn_engine.observability.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if BATON_LOG_FORMAT == "json" else "text",
+            "filters": ["baton_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("BATON_LOG_LEVEL", "INFO")},
 }
 
 BPMN_SWEEP_INTERVAL = float(os.environ.get("BATON_SWEEP_INTERVAL", "2"))
 CELERY_BEAT_SCHEDULE = {
     "sweep-jobs": {"task": "bpmn_engine.tasks.sweep_jobs", "schedule": BPMN_SWEEP_INTERVAL},
+    # The daily digest of pending tasks, at BATON_DIGEST_HOUR (UTC, default 07:00).
+    "send-digest": {
+        "task": "bpmn_engine.tasks.send_digest",
+        "schedule": crontab(hour=int(os.environ.get("BATON_DIGEST_HOUR", "7")), minute=0),
+    },
+}
+
+# --- Metrics, traces, history retention (bpmn_engine.observability) ---------------------------
+# /metrics needs no login; only these client addresses or networks may read it.
+BATON_METRICS_ALLOWED_IPS = [
+    ip.strip()
+    for ip in os.environ.get("BATON_METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",")
+    if ip.strip()
+]
+# Traces: OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (plus the standard OTEL_* variables),
+# the console when BATON_TRACE_CONSOLE=1, none otherwise. Multiprocess metrics: set
+# PROMETHEUS_MULTIPROC_DIR (see bpmn_engine/observability/__init__.py).
+# History retention: a process's camunda:historyTimeToLive (days) wins; else this default;
+# unset keeps history forever.
+_TTL_DAYS = os.environ.get("BATON_HISTORY_TIME_TO_LIVE_DAYS", "")
+BATON_HISTORY_TIME_TO_LIVE_DAYS = float(_TTL_DAYS) if _TTL_DAYS else None
+CELERY_BEAT_SCHEDULE["cleanup-history"] = {
+    "task": "bpmn_engine.observability.tasks.cleanup_history",
+    "schedule": float(os.environ.get("BATON_HISTORY_CLEANUP_INTERVAL", "3600")),
 }

@@ -3,10 +3,11 @@ so the real Celery worker processes have them too)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from typing import Any
 
-from bpmn_engine.handlers import HandlerContext, service_task
+from bpmn_engine.handlers import BpmnError, HandlerContext, service_task
 
 
 @service_task("test-echo")
@@ -25,3 +26,74 @@ def flaky(context: HandlerContext) -> Mapping[str, Any]:
 @service_task("test-fail")
 def fail(context: HandlerContext) -> Mapping[str, Any]:
     raise RuntimeError("the payment service said no")
+
+
+# Betsy conformance (tests/conformance/adapt.py): placeholder scripts that need Python.
+
+
+@service_task("betsy-throw-error")
+def betsy_throw_error(context: HandlerContext) -> Mapping[str, Any]:
+    """THROW_ERROR: betsy's Camunda adapter throws ``new BpmnError("ERR_CODE")``."""
+    raise BpmnError("ERR_CODE")
+
+
+@service_task("betsy-wait-ten-seconds")
+def betsy_wait_ten_seconds(context: HandlerContext) -> Mapping[str, Any]:
+    """WAIT_TEN_SECONDS: the harness holds this job until the clock is 10 s later."""
+    return {}
+
+
+BETSY_BUSY_SECONDS = 0.5
+
+
+def _timestamps(name: str) -> Mapping[str, Any]:
+    """CREATE_TIMESTAMP_LOG_n: betsy records the [start, end] of a busy script; two
+    branches ran truly in parallel iff the intervals overlap."""
+    start = time.time()
+    time.sleep(BETSY_BUSY_SECONDS)
+    return {name: [start, time.time()]}
+
+
+@service_task("betsy-timestamp-1")
+def betsy_timestamp_1(context: HandlerContext) -> Mapping[str, Any]:
+    return _timestamps("betsyTimestamp1")
+
+
+@service_task("betsy-timestamp-2")
+def betsy_timestamp_2(context: HandlerContext) -> Mapping[str, Any]:
+    return _timestamps("betsyTimestamp2")
+
+
+@service_task("obs-echo")
+def obs_echo(context: HandlerContext) -> Mapping[str, Any]:
+    """Logs one line (the observability tests check it carries the instance's ids)."""
+    import logging
+
+    logging.getLogger("tests.handlers.obs").info("echoing for %s", context.element_id)
+    return {"echoed": context.variables.get("input")}
+
+
+@service_task("rules-escalate")
+def rules_escalate(context: HandlerContext) -> Mapping[str, Any]:
+    """Escalation step (tests/diagrams/approvals_rules/escalation.bpmn): the still-open
+    ``approve`` task gains the managers group, and the assignee in ``escalateTo``."""
+    from bpmn_engine.models import UserTask
+    from bpmn_engine.services.tasks import task_reassign
+
+    escalated = []
+    for task in UserTask.objects.filter(
+        instance_id=context.instance_id, element_id="approve", state=UserTask.State.OPEN
+    ):
+        task_reassign(
+            task_id=task.pk,
+            assignee=context.variables.get("escalateTo"),
+            add_candidate_groups=["managers"],
+        )
+        escalated.append(task.pk)
+    return {"escalatedTasks": escalated}
+
+
+@service_task("events-reject")
+def events_reject(context: HandlerContext) -> Mapping[str, Any]:
+    """Raises a BPMN error with code ``variables["errorCode"]`` (default REJECTED)."""
+    raise BpmnError(str(context.variables.get("errorCode", "REJECTED")), "credit check failed")
