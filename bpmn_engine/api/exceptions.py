@@ -8,11 +8,12 @@ column and element id) so a client can point at what to fix.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -20,12 +21,15 @@ from rest_framework.views import exception_handler
 
 from bpmn_engine.services.deploy import DeployError
 from bpmn_engine.services.errors import Conflict, EngineError, InvalidInput, NotFound, NotPermitted
+from bpmn_engine.services.idempotency import IdempotencyKeyReused
 
+logger = logging.getLogger(__name__)
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:baton:problem:"
 
 _ENGINE_CODES: tuple[tuple[type[EngineError], str], ...] = (
     (DeployError, "deploy-refused"),
+    (IdempotencyKeyReused, "idempotency-key-reused"),
     (InvalidInput, "invalid-input"),
     (NotPermitted, "not-permitted"),
     (NotFound, "not-found"),
@@ -85,8 +89,24 @@ def _api_problem(exc: exceptions.APIException, status: int) -> dict[str, Any]:
     return problem(status, code if isinstance(code, str) else "error", str(exc.detail))
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_detail = "The request body is larger than the server accepts."
+    default_code = "payload_too_large"
+
+
+def _server_error(exc: Exception, context: dict[str, Any]) -> Response:
+    """A bug: logged with its traceback, answered as a problem that reveals nothing."""
+    view = context.get("view")
+    logger.error("Unhandled error in %s", type(view).__name__, exc_info=exc)
+    body = problem(500, "server-error", "An unexpected error occurred; it has been logged.")
+    response = Response(body, status=500)
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's ``EXCEPTION_HANDLER``. Unknown exceptions return None and become a 500."""
+    """DRF's ``EXCEPTION_HANDLER``. Unknown exceptions become a logged 500 problem."""
     if isinstance(exc, EngineError):
         body = _engine_problem(exc)
         response = Response(body, status=body["status"])
@@ -95,8 +115,10 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             exc = exceptions.NotFound()
         elif isinstance(exc, PermissionDenied):
             exc = exceptions.PermissionDenied()
+        elif isinstance(exc, RequestDataTooBig):
+            exc = RequestTooLarge()
         if not isinstance(exc, exceptions.APIException):
-            return None
+            return _server_error(exc, context)
         handled = exception_handler(exc, context)  # keeps WWW-Authenticate, Retry-After
         if handled is None:  # pragma: no cover - DRF handles every APIException
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -9,11 +10,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ValidationError
 
 from bpmn_engine.models import (
     Deployment,
     HistoryEvent,
     Incident,
+    Job,
     ProcessDefinition,
     ProcessInstance,
     TaskCandidate,
@@ -30,6 +33,21 @@ else:
 
 
 @extend_schema_field(OpenApiTypes.INT)
+class UtcDateTimeFilter(filters.IsoDateTimeFilter):  # type: ignore[misc]
+    """An ISO 8601 date-time compared in UTC: PostgreSQL refuses odd offsets (-20:22) that
+    Python accepts, which would otherwise surface as a 500."""
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        if value is not None:
+            try:
+                value = value.astimezone(UTC)
+            except (OverflowError, ValueError):
+                raise ValidationError(
+                    {self.field_name: "This date-time is out of range."}
+                ) from None
+        return super().filter(qs, value)
+
+
 class IdFilter(filters.Filter):  # type: ignore[misc]  # django-filter is untyped
     """An integer (an id, a version, a priority) within the database's 64-bit range: a
     decimal or a larger number is a 400, never a cast or an overflow in the query."""
@@ -79,8 +97,8 @@ class InstanceFilter(FilterSet):
     state = filters.ChoiceFilter(choices=ProcessInstance.State.choices)
     businessKey = filters.CharFilter(field_name="business_key")
     startedBy = filters.CharFilter(field_name="started_by")
-    startedAfter = filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    startedBefore = filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+    startedAfter = UtcDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    startedBefore = UtcDateTimeFilter(field_name="started_at", lookup_expr="lt")
 
     class Meta:
         model = ProcessInstance
@@ -95,8 +113,8 @@ class TaskFilter(FilterSet):
     processInstanceId = IdFilter(field_name="instance_id")
     processDefinitionKey = filters.CharFilter(field_name="instance__definition__key")
     businessKey = filters.CharFilter(field_name="instance__business_key")
-    dueBefore = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
-    dueAfter = filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
+    dueBefore = UtcDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    dueAfter = UtcDateTimeFilter(field_name="due_at", lookup_expr="gte")
     priority = IdFilter()
     minPriority = IdFilter(field_name="priority", lookup_expr="gte")
     maxPriority = IdFilter(field_name="priority", lookup_expr="lte")
@@ -137,4 +155,16 @@ class HistoryEventFilter(FilterSet):
 
     class Meta:
         model = HistoryEvent
+        fields: list[str] = []
+
+
+class JobFilter(FilterSet):
+    processInstanceId = IdFilter(field_name="instance_id")
+    kind = filters.ChoiceFilter(choices=Job.Kind.choices)
+    state = filters.ChoiceFilter(choices=Job.State.choices)
+    executor = filters.ChoiceFilter(choices=Job.Executor.choices)
+    topic = filters.CharFilter()
+
+    class Meta:
+        model = Job
         fields: list[str] = []

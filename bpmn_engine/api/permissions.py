@@ -29,13 +29,14 @@ def is_starter_or_staff(user: AbstractBaseUser | AnonymousUser, instance: Proces
 
 
 class CanDeploy(BasePermission):
-    """Uploading a diagram needs ``bpmn_engine.add_deployment``: a diagram is code (its
-    expressions, scripts and service bindings run on the server). Reading is open."""
+    """Uploading (or deleting) a diagram needs ``bpmn_engine.add_deployment``: a diagram
+    is code (its expressions, scripts and service bindings run on the server). Reading is
+    open."""
 
-    message = "Deploying needs the permission bpmn_engine.add_deployment."
+    message = "Deploying or deleting needs the permission bpmn_engine.add_deployment."
 
     def has_permission(self, request: Request, view: Any) -> bool:
-        if getattr(view, "action", None) != "create":
+        if getattr(view, "action", None) not in ("create", "destroy"):
             return True
         return bool(request.user and request.user.has_perm(DEPLOY_PERMISSION))
 
@@ -56,3 +57,16 @@ class IsStarterOrStaff(BasePermission):
 
     def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
         return isinstance(obj, ProcessInstance) and is_starter_or_staff(request.user, obj)
+
+
+WORKER_PERMISSION = "bpmn_engine.change_job"
+
+
+class IsWorker(BasePermission):
+    """External workers act on any instance's service tasks: staff, or a service
+    account with ``bpmn_engine.change_job``."""
+
+    message = "External task workers need staff or the permission bpmn_engine.change_job."
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return is_staff(request.user) or bool(request.user.has_perm(WORKER_PERMISSION))

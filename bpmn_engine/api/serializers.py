@@ -60,6 +60,13 @@ class ProblemSerializer(serializers.Serializer[Any]):
 
 class DeployInput(serializers.Serializer[Any]):
     file = serializers.FileField(help_text="One BPMN 2.0 XML file.")
+    decisions = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        max_length=20,
+        help_text="DMN files whose decisions the diagram's business rule tasks call.",
+    )
     name = serializers.CharField(
         max_length=255,
         required=False,

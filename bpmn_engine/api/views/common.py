@@ -27,15 +27,20 @@ _DESCRIPTIONS = {
     404: "No such object, or one the caller may not see.",
     409: "The state moved on meanwhile (task already completed, instance ended).",
     413: "The upload is larger than the limit.",
+    422: "The Idempotency-Key was already used for a different request.",
+    429: "Too many writes: wait the Retry-After seconds.",
 }
+ALWAYS = (400, 401, 403, 404, 429)
+"""Any call can meet these: bad query parameters or page numbers (400/404), no sign-in,
+a refused permission, and the write throttle."""
 
 
 def problems(*statuses: int) -> dict[Any, OpenApiResponse]:
-    """Schema responses for the given error statuses (and 401, which every call can get),
+    """Schema responses for the given error statuses (and ``ALWAYS``),
     each an ``application/problem+json`` body."""
     return {
         (code, PROBLEM_CONTENT_TYPE): OpenApiResponse(ProblemSerializer, _DESCRIPTIONS[code])
-        for code in sorted({401, *statuses})
+        for code in sorted({*ALWAYS, *statuses})
     }
 
 

@@ -10,11 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bpmn_engine.api import serializers as s
+from bpmn_engine.api import task_serializers as ts
 from bpmn_engine.api.filters import InstanceFilter
 from bpmn_engine.api.pagination import PagePagination
 from bpmn_engine.api.permissions import is_staff, is_starter_or_staff
 from bpmn_engine.api.selectors import instance_list, root_variables
-from bpmn_engine.api.services import instance_variables_set
+from bpmn_engine.api.services import instance_modify, instance_variables_set
 from bpmn_engine.api.views.common import (
     FILTER_BACKENDS,
     ID_PATTERN,
@@ -23,7 +24,7 @@ from bpmn_engine.api.views.common import (
     require,
 )
 from bpmn_engine.models import HistoryEvent, Incident, ProcessInstance, UserTask
-from bpmn_engine.services.instances import instance_cancel
+from bpmn_engine.services.instances import instance_cancel, instance_resume, instance_suspend
 
 
 @extend_schema_view(
@@ -139,3 +140,46 @@ class InstanceViewSet(
         paginator = PagePagination()
         page = paginator.paginate_queryset(events, request, view=self)
         return paginator.get_paginated_response(s.HistoryEventOutput(page, many=True).data)
+
+    @extend_schema(
+        summary="Suspend the instance (staff): its tasks and jobs cannot progress",
+        request=None,
+        responses={200: s.InstanceOutput, **problems(403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def suspend(self, request: Request, pk: str) -> Response:
+        instance = self.get_object()
+        require(is_staff(request.user), "Only staff may suspend an instance.")
+        changed = instance_suspend(instance_id=instance.pk, user=current_user(request))
+        return Response(s.InstanceOutput(changed).data)
+
+    @extend_schema(
+        summary="Resume a suspended instance (staff)",
+        request=None,
+        responses={200: s.InstanceOutput, **problems(403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str) -> Response:
+        instance = self.get_object()
+        require(is_staff(request.user), "Only staff may resume an instance.")
+        changed = instance_resume(instance_id=instance.pk, user=current_user(request))
+        return Response(s.InstanceOutput(changed).data)
+
+    @extend_schema(
+        summary="Token modification (staff): cancel tokens, start before elements",
+        request=ts.ModifyInput,
+        responses={200: s.InstanceOutput, **problems(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def modification(self, request: Request, pk: str) -> Response:
+        instance = self.get_object()
+        require(is_staff(request.user), "Token modification is an operator action (staff).")
+        data = ts.ModifyInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        changed = instance_modify(
+            instance_id=instance.pk,
+            cancel_token_ids=data.validated_data["cancelTokens"],
+            start_before=data.validated_data["startBefore"],
+            user=current_user(request),
+        )
+        return Response(s.InstanceOutput(changed).data)

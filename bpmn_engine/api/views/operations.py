@@ -1,4 +1,4 @@
-"""Operator resources: incidents (staff) and history events (staff, or the starter)."""
+"""Operator resources: incidents and jobs (staff), history events (staff, or the starter)."""
 
 from __future__ import annotations
 
@@ -11,11 +11,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bpmn_engine.api import serializers as s
-from bpmn_engine.api.filters import HistoryEventFilter, IncidentFilter
+from bpmn_engine.api import task_serializers as ts
+from bpmn_engine.api.filters import HistoryEventFilter, IncidentFilter, JobFilter
 from bpmn_engine.api.permissions import IsStaff
 from bpmn_engine.api.selectors import history_list, incident_list
+from bpmn_engine.api.services import job_set_due_date
 from bpmn_engine.api.views.common import FILTER_BACKENDS, ID_PATTERN, current_user, problems
-from bpmn_engine.models import HistoryEvent, Incident
+from bpmn_engine.models import HistoryEvent, Incident, Job
 from bpmn_engine.services.identity import username_of
 from bpmn_engine.services.jobs import incident_retry
 
@@ -72,3 +74,40 @@ class HistoryEventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet[History
 
     def get_queryset(self) -> QuerySet[HistoryEvent]:
         return history_list(user=self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List jobs: service work, external tasks and timers (staff)",
+        responses={200: ts.JobOutput(many=True), **problems(403)},
+    ),
+    retrieve=extend_schema(
+        summary="Get a job (staff)", responses={200: ts.JobOutput, **problems(403, 404)}
+    ),
+)
+class JobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Job]):
+    permission_classes = [IsAuthenticated, IsStaff]
+    serializer_class = ts.JobOutput
+    lookup_value_regex = ID_PATTERN
+    filter_backends = FILTER_BACKENDS
+    filterset_class = JobFilter
+    ordering_aliases = {"dueAt": "due_at", "id": "id"}
+
+    def get_queryset(self) -> QuerySet[Job]:
+        return Job.objects.all()
+
+    @extend_schema(
+        summary="Set a timer job's due date (staff)",
+        description="A due date in the past fires the timer now.",
+        request=ts.DueDateInput,
+        responses={200: ts.JobOutput, **problems(400, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="due-date", filter_backends=[])
+    def due_date(self, request: Request, pk: str) -> Response:
+        job = self.get_object()
+        data = ts.DueDateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        changed = job_set_due_date(
+            job_id=job.pk, due_at=data.validated_data["dueAt"], user=current_user(request)
+        )
+        return Response(ts.JobOutput(changed).data)
