@@ -1,0 +1,62 @@
+"""The job sweeper, run by Celery beat: the Job table is the truth, the broker a courier.
+
+It re-dispatches due jobs whose message was lost or never sent (a broker restart, a
+broker with no persistence, a dispatch that failed), and takes back leases that expired
+or whose owner process is gone (``job_owners``), as failed attempts (``jobs.job_fail``).
+Rows are taken with ``SKIP LOCKED``, so two beat schedulers running at once split the
+work instead of dispatching a job twice.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from bpmn_engine import clock
+from bpmn_engine.conf import engine_setting
+from bpmn_engine.models import Job
+from bpmn_engine.services.job_owners import owner_is_gone
+from bpmn_engine.services.jobs import WORKER_LOST, Lease, job_dispatch, job_fail
+
+
+def jobs_sweep(*, batch: int = 200) -> dict[str, int]:
+    """Run by Celery beat: re-dispatch due jobs whose message is lost or never sent, and
+    give back jobs whose lease expired (the worker died mid-job) as a failed attempt."""
+    now = clock.now()
+    expired = _expire_leases(now, batch)
+    resend_before = now - timedelta(seconds=engine_setting("REDISPATCH_AFTER_SECONDS"))
+    with transaction.atomic():
+        due = list(
+            Job.objects.select_for_update(skip_locked=True)
+            .filter(executor=Job.Executor.CELERY, state=Job.State.PENDING, due_at__lte=now)
+            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=resend_before))
+            .order_by("due_at")[:batch]
+        )
+        ids = [job.pk for job in due]
+        pairs = [(job.pk, job.kind) for job in due]
+        Job.objects.filter(pk__in=ids).update(dispatched_at=now)
+        transaction.on_commit(lambda: [job_dispatch(i, k) for i, k in pairs])  # type: ignore[func-returns-value]
+    return {"dispatched": len(ids), "expired": expired}
+
+
+def _expire_leases(now: Any, batch: int) -> int:
+    """Take back expired leases, and leases whose owner process is gone (this host)."""
+    expired = 0
+    running = (  # the oldest leases first: expired ones are never starved by live ones
+        Job.objects.filter(state=Job.State.RUNNING)
+        .order_by("locked_until")
+        .values_list("pk", "lock_owner", "locked_until", "executor")[:batch]
+    )
+    for job_id, owner, until, executor in running:
+        if until is not None and until < now:
+            error = "The job's lease expired: its worker stopped"
+        elif executor == Job.Executor.CELERY and owner_is_gone(owner):
+            error = WORKER_LOST
+        else:
+            continue
+        if job_fail(lease=Lease(job_id=job_id, owner=owner), error=error) != "stale":
+            expired += 1
+    return expired

@@ -1,0 +1,72 @@
+"""Start and kill real Celery worker processes (with their embedded beat sweeper)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+from config.celery import worker_command
+from tests.conftest import ROOT
+from tests.durability.processes import process_env
+
+READY_TIMEOUT = 60.0
+
+
+class Worker:
+    """A ``celery worker --beat`` process; ``log`` is its output."""
+
+    def __init__(self, folder: Path, name: str, *, broker: str | None = None) -> None:
+        if broker is None:  # drop messages earlier tests left on our own queue
+            from config.celery import app
+
+            app.control.purge()
+        self.log = folder / f"{name}.log"
+        extra = {"BATON_SWEEP_INTERVAL": "0.5"}
+        if broker is not None:
+            extra["CELERY_BROKER_URL"] = broker
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(
+                worker_command(
+                    schedule=folder / f"{name}-beat",
+                    hostname=f"{name}-{os.getpid()}@%h",
+                    concurrency=1,
+                ),
+                cwd=ROOT,
+                env=process_env(folder, **extra),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + READY_TIMEOUT
+        while b" ready." not in self.log.read_bytes():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise AssertionError(f"The worker did not start:\n{self.text()[-3000:]}")
+            time.sleep(0.1)
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def kill(self) -> None:
+        """``kill -9`` of the main process: no cleanup, no ack, no goodbye."""
+        os.kill(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=20)
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
