@@ -1,0 +1,176 @@
+# ruff: noqa: S608 - SQL text is built only from model metadata and fixed literals.
+"""Inbox query latency for a user in 10 of 1,000 groups who sees 10 % of open tasks.
+
+Data is generated in the database with ``INSERT ... SELECT ... generate_series`` (no
+Python loop per row): one instance per open task, cloned from a real started instance of
+``benchmarks/approval_chain.bpmn`` so every column the engine writes is realistic. Each
+task has one candidate group: every tenth task one of the user's 10 groups, the others
+one of 990 other groups, so the user can see ``tasks / 10`` tasks. The timed call is what
+the inbox page runs: ``user_task_inbox`` (group names, the rule lookup) and its first
+page of 25, newest priority first; the count (the page's badge) is timed separately.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.auth.models import Group, User
+from django.db import connection, models
+
+from bpmn_engine.benchmarks.database import benchmark_user, deploy_benchmark
+from bpmn_engine.models import ProcessInstance, TaskCandidate, UserTask
+from bpmn_engine.selectors import user_task_inbox
+from bpmn_engine.services.instances import instance_start_step
+
+PAGE = 25
+GROUPS = 1000
+USER_GROUPS = 10
+BENCH_INDEXES = (
+    "CREATE INDEX bench_task_open_order ON {task} (priority DESC, created_at) WHERE state = 'open'",
+    'CREATE INDEX bench_candidate_group_task ON {candidate} ("group", task_id)',
+)
+"""Indexes the benchmark tries on its throw-away database only (no migration)."""
+
+
+def _clone(
+    model: type[models.Model], template_pk: int, count: int, overrides: dict[str, str]
+) -> int:
+    """Insert ``count`` copies of one row, with SQL ``overrides`` (``g`` = 1..count).
+
+    Returns the first new id; ids of one ``INSERT`` from a fresh sequence are contiguous
+    here (a throw-away database with no other writer), which is checked.
+    """
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [str(f.column) for f in model._meta.concrete_fields if not f.primary_key]
+    select = ", ".join(overrides.get(c, f"t.{quote(c)}") for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {table}")
+        before = cursor.fetchone()[0]
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) "
+            f"SELECT {select} FROM {table} t, generate_series(1, %s) AS g "
+            f"WHERE t.id = %s ORDER BY g",
+            [count, template_pk],
+        )
+        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table} WHERE id > %s", [before])
+        first, last = cursor.fetchone()
+    if last - first + 1 != count:
+        raise RuntimeError(f"Generated ids of {table} are not contiguous")
+    return int(first)
+
+
+def generate(tasks: int) -> User:
+    """The data set; returns the user whose inbox is measured."""
+    definition = deploy_benchmark("approval_chain")
+    step = instance_start_step(
+        definition=definition, variables={"amount": 1}, user=benchmark_user()
+    )
+    template_task = UserTask.objects.get(pk=step.created_task_ids[0])
+    first_instance = _clone(ProcessInstance, step.instance.pk, tasks, {})
+    first_task = _clone(
+        UserTask,
+        template_task.pk,
+        tasks,
+        {
+            "instance_id": f"{first_instance} + g - 1",
+            "token_id": "gen_random_uuid()",
+            "priority": "mod(g, 100)",
+            "created_at": "t.created_at - g * interval '1 second'",
+        },
+    )
+    candidate = TaskCandidate.objects.get(task=template_task)
+    _clone(
+        TaskCandidate,
+        candidate.pk,
+        tasks,
+        {
+            "task_id": f"{first_task} + g - 1",
+            "group": f"'g' || CASE WHEN mod(g, 10) = 0 THEN mod(g / 10, {USER_GROUPS}) "
+            f"ELSE {USER_GROUPS} + mod(g, {GROUPS - USER_GROUPS}) END",
+        },
+    )
+    Group.objects.bulk_create(Group(name=f"g{n}") for n in range(GROUPS))
+    user = User.objects.create(username="inbox-user")
+    user.groups.set(Group.objects.filter(name__in=[f"g{n}" for n in range(USER_GROUPS)]))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return user
+
+
+def _latency(call: Callable[[], object], queries: int) -> dict[str, float]:
+    call()  # warm the connection, the plan and the cached models
+    times = []
+    for _ in range(queries):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "p50_ms": round(statistics.median(times), 2),
+        "p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
+    }
+
+
+def _measure(user: User, queries: int) -> dict[str, Any]:
+    def page() -> list[UserTask]:
+        return list(user_task_inbox(user=user).order_by("-priority", "created_at")[:PAGE])
+
+    def count() -> int:
+        return user_task_inbox(user=user).count()
+
+    page_query = user_task_inbox(user=user).order_by("-priority", "created_at")[:PAGE]
+    figures: dict[str, Any] = {f"page_{k}": v for k, v in _latency(page, queries).items()}
+    sql_only = _latency(lambda: list(page_query.all()), queries)
+    figures.update({f"page_sql_only_{k}": v for k, v in sql_only.items()})
+    figures.update({f"count_{k}": v for k, v in _latency(count, max(queries // 4, 5)).items()})
+    figures["plan"] = page_query.explain(analyze=True, buffers=True)
+    return figures
+
+
+def _set(*statements: str) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def inbox_benchmark(*, tasks: int = 100_000, queries: int = 200) -> dict[str, Any]:
+    """Measure with the schema's indexes (server JIT setting, then JIT off), then with
+    the benchmark's own indexes. ``page_sql_only`` times the page query alone, with the
+    rule lookup (``inbox_without_refused``) done once beforehand."""
+    if connection.vendor != "postgresql":
+        return {"skipped": "the inbox benchmark needs PostgreSQL (generate_series)"}
+    started = time.perf_counter()
+    user = generate(tasks)
+    results: dict[str, Any] = {
+        "open_tasks": tasks,
+        "visible_to_user": user_task_inbox(user=user).count(),
+        "generate_seconds": round(time.perf_counter() - started, 1),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        results["server_jit"] = cursor.fetchone()[0]
+    plans = {}
+    for label in ("schema", "schema_jit_off", "bench_indexes_jit_off"):
+        if label == "schema_jit_off":
+            _set("SET jit = off")
+        if label == "bench_indexes_jit_off":
+            names = {
+                "task": connection.ops.quote_name(UserTask._meta.db_table),
+                "candidate": connection.ops.quote_name(TaskCandidate._meta.db_table),
+            }
+            # Deferred foreign-key checks would block CREATE INDEX inside a transaction.
+            _set("SET CONSTRAINTS ALL IMMEDIATE")
+            _set(*(s.format(**names) for s in BENCH_INDEXES), "ANALYZE")
+        figures = _measure(user, queries)
+        plans[label] = figures.pop("plan")
+        results.update({f"{label}.{k}": v for k, v in figures.items()})
+    _set("RESET jit")
+    results["plan (schema indexes, server jit)"] = plans["schema"]
+    results["plan (jit off, with benchmark-created indexes, not in migrations)"] = plans[
+        "bench_indexes_jit_off"
+    ]
+    return results
