@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from bpmn_engine.model import EndEvent
+from bpmn_engine.model import BoundaryEvent, EndEvent
 from bpmn_engine.models import HistoryEvent, ProcessInstance, Token, UserTask
 from bpmn_engine.services.models_cache import definition_model
 
@@ -71,6 +71,8 @@ class TimelineEntry:
 class _Context:
     names: Mapping[str, str]
     end_events: set[str]
+    boundaries: Mapping[str, bool] = field(default_factory=dict)
+    """Boundary event id -> interrupting (escalations and deadlines people should see)."""
     submitted: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
 
 
@@ -104,13 +106,17 @@ def _entry(event: HistoryEvent, ctx: _Context) -> TimelineEntry | None:
         case "task_resolved":
             return entry(_("Resolved and handed back"), "claimed")
         case "task_reassigned":
-            return entry(_("Reassigned"), "claimed")
+            return entry(_("Reassigned"), "claimed", _reassignment(data))
         case "task_commented":
             return entry(_("Commented"), "comment", str(data.get("text", "")))
         case "task_completed":
             values = ctx.submitted.get(int(data.get("task_id", 0) or 0), {})
             kind, label = _decision(values)
             return entry(label, kind, str(values.get("comment") or ""))
+        case "element_completed" if event.element_id in ctx.boundaries:
+            if ctx.boundaries[event.element_id]:
+                return entry(_("Escalated, the step was taken over"), "problem")
+            return entry(_("Escalated"), "problem")
         case "element_completed" if event.element_id in ctx.end_events:
             return entry(_("Ended: %(name)s") % {"name": element}, "ended")
         case "instance_cancelled" | "instance_terminated":
@@ -118,6 +124,25 @@ def _entry(event: HistoryEvent, ctx: _Context) -> TimelineEntry | None:
         case "incident":
             return entry(_("A step failed"), "problem", str(data.get("message", "")))
     return None
+
+
+def _reassignment(data: Mapping[str, Any]) -> str:
+    """Who the task is for now, in words: the new assignee and the candidates added."""
+    before, after = data.get("before") or {}, data.get("after") or {}
+    if not isinstance(before, dict) or not isinstance(after, dict):
+        return ""
+    parts = []
+    if after.get("assignee") and after.get("assignee") != before.get("assignee"):
+        parts.append(_("Assigned to %(user)s") % {"user": after["assignee"]})
+    labels = {
+        "candidate_groups": _("Groups added: %(names)s"),
+        "candidate_users": _("People added: %(names)s"),
+    }
+    for key, label in labels.items():
+        added = [n for n in after.get(key) or [] if n not in (before.get(key) or [])]
+        if added:
+            parts.append(label % {"names": ", ".join(added)})
+    return "; ".join(parts)
 
 
 def instance_timeline(instance: ProcessInstance) -> list[TimelineEntry]:
@@ -131,6 +156,9 @@ def instance_timeline(instance: ProcessInstance) -> list[TimelineEntry]:
         names=names,
         end_events={n.id for n in model.nodes.values() if isinstance(n, EndEvent)},
         submitted=submitted,
+        boundaries={
+            n.id: n.cancel_activity for n in model.nodes.values() if isinstance(n, BoundaryEvent)
+        },
     )
     return _entries(events, ctx)
 

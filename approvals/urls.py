@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.i18n import set_language
 
 from approvals import views, views_inbox, views_task
 
@@ -16,4 +17,5 @@ urlpatterns = [
     path("tasks/<int:task_id>/resolve/", views_task.task_resolve_view, name="task_resolve"),
     path("tasks/<int:task_id>/comment/", views_task.task_comment_view, name="task_comment"),
     path("instances/<int:instance_id>/", views.instance_detail, name="instance"),
+    path("language/", set_language, name="set_language"),
 ]

@@ -8,6 +8,7 @@ with the interpreter's state, so operators act only through services - upload a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -33,7 +34,7 @@ from bpmn_engine.models import (
 )
 from bpmn_engine.services.deploy import DeployError, definition_deploy
 from bpmn_engine.services.errors import EngineError
-from bpmn_engine.services.instances import instance_cancel
+from bpmn_engine.services.instances import instance_cancel, instance_resume, instance_suspend
 from bpmn_engine.services.jobs import incident_retry
 
 
@@ -174,6 +175,33 @@ class ProcessDefinitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ign
         "candidate_starter_users",
         "created_at",
     )
+    change_form_template = "admin/bpmn_engine/processdefinition/change_form.html"
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """The page draws the deployed file (bpmn-js, as on the approvals pages) and marks
+        the elements where this definition's instances wait now."""
+        definition = self.get_object(request, object_id)
+        if definition is not None:
+            waiting = sorted(
+                set(
+                    Token.objects.filter(instance__definition=definition).values_list(
+                        "element_id", flat=True
+                    )
+                )
+            )
+            extra_context = {
+                **(extra_context or {}),
+                "diagram_xml": definition.deployment.xml,
+                "diagram_marks": {"active": waiting, "completed": [], "flows": []},
+                "waiting_count": len(waiting),
+            }
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 # --- instances and their rows ----------------------------------------------------------------
@@ -242,26 +270,48 @@ class ProcessInstanceAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignor
         "open_incidents",
     )
     inlines = (TokenInline, UserTaskInline, JobInline, IncidentInline)
-    actions = ("cancel_instances",)
+    actions = ("cancel_instances", "suspend_instances", "resume_instances")
 
-    def has_cancel_permission(self, request: HttpRequest) -> bool:
+    def has_operate_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("bpmn_engine.change_processinstance")
 
-    @admin.action(description=_("Cancel the selected instances"), permissions=["cancel"])
-    def cancel_instances(self, request: HttpRequest, queryset: QuerySet[ProcessInstance]) -> None:
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[ProcessInstance],
+        act: Callable[[ProcessInstance], object],
+    ) -> None:
+        """Act on each selected instance through a service; one refusal does not stop the
+        others, and each is reported with its number."""
         done, errors = 0, []
         for instance in queryset:
             try:
-                instance_cancel(
-                    instance_id=instance.pk,
-                    reason=gettext("Cancelled in the admin"),
-                    user=request.user,  # type: ignore[arg-type]
-                )
+                act(instance)
             except EngineError as exc:
                 errors.append(f"#{instance.pk}: {exc}")
             else:
                 done += 1
         _report(self, request, done, errors)
+
+    @admin.action(description=_("Cancel the selected instances"), permissions=["operate"])
+    def cancel_instances(self, request: HttpRequest, queryset: QuerySet[ProcessInstance]) -> None:
+        reason = gettext("Cancelled in the admin")
+        user: Any = request.user
+        self._each(
+            request,
+            queryset,
+            lambda i: instance_cancel(instance_id=i.pk, reason=reason, user=user),
+        )
+
+    @admin.action(description=_("Suspend the selected instances"), permissions=["operate"])
+    def suspend_instances(self, request: HttpRequest, queryset: QuerySet[ProcessInstance]) -> None:
+        user: Any = request.user
+        self._each(request, queryset, lambda i: instance_suspend(instance_id=i.pk, user=user))
+
+    @admin.action(description=_("Resume the selected instances"), permissions=["operate"])
+    def resume_instances(self, request: HttpRequest, queryset: QuerySet[ProcessInstance]) -> None:
+        user: Any = request.user
+        self._each(request, queryset, lambda i: instance_resume(instance_id=i.pk, user=user))
 
 
 class TaskCandidateInline(ReadOnlyInline):
@@ -280,6 +330,19 @@ class UserTaskAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return [f.name for f in UserTask._meta.fields]
+
+
+@admin.register(Token)
+class TokenAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[type-arg]
+    """Where instances wait now, across all instances (one row per live token)."""
+
+    list_display = ("element_id", "instance", "state", "arrived_via")
+    list_filter = ("state",)
+    search_fields = ("element_id", "instance__business_key")
+    list_select_related = ("instance__definition",)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        return [f.name for f in Token._meta.fields]
 
 
 @admin.register(Job)
@@ -326,3 +389,6 @@ class HistoryEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):  # type: ignore[t
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return [f.name for f in HistoryEvent._meta.fields]
+
+
+from bpmn_engine.api import admin as _api_admin  # noqa: E402, F401  (API tokens, webhooks)

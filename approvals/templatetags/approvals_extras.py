@@ -53,3 +53,13 @@ def overdue(task: Any) -> bool:
     from approvals.inbox import is_overdue
 
     return is_overdue(task)
+
+
+UI_LANGUAGES = (("en", "English"), ("de", "Deutsch"))
+"""The languages the approvals pages are translated into (approvals/locale/), each named
+in itself so a reader finds their own."""
+
+
+@register.simple_tag
+def ui_languages() -> tuple[tuple[str, str], ...]:
+    return UI_LANGUAGES

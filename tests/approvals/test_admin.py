@@ -93,6 +93,7 @@ def test_upload_needs_the_add_deployment_permission(login: Any, people: Any) -> 
         "deployment",
         "processdefinition",
         "processinstance",
+        "token",
         "usertask",
         "job",
         "incident",
@@ -162,3 +163,74 @@ def test_retry_action_resolves_the_incident_through_the_service(
     incident.refresh_from_db()
     assert incident.state == Incident.State.RESOLVED
     assert instance.history.filter(event="incident_resolved", user="admin").exists()
+
+
+def test_definition_page_draws_the_diagram_and_marks_where_instances_wait(
+    login: Any, start_purchase: Any
+) -> None:
+    """The change page embeds the deployed XML for the bpmn-js viewer, with the element
+    the started request waits in as the one highlighted mark."""
+    instance = start_purchase()
+    url = f"/admin/bpmn_engine/processdefinition/{instance.definition_id}/change/"
+    response = login("admin").get(url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert response.context["diagram_marks"] == {
+        "active": ["Task_ManagerApproval"],
+        "completed": [],
+        "flows": [],
+    }
+    assert '<figure class="admin-diagram" data-bpmn-diagram' in page
+    assert 'id="diagram-xml"' in page and "bpmndi:BPMNDiagram" in page
+    assert "bpmn-js/bpmn-viewer.production.min.js" in page
+    assert "approvals/diagram.js" in page
+    assert "1 element has instances waiting in it (highlighted)." in page
+
+
+def test_tokens_are_listed_in_the_admin(login: Any, start_purchase: Any) -> None:
+    instance = start_purchase()
+    page = login("admin").get("/admin/bpmn_engine/token/").content.decode()
+    assert "Task_ManagerApproval" in page
+    assert str(instance) in page, "each token names its instance"
+
+
+def test_suspend_and_resume_actions_go_through_the_services(
+    login: Any, start_purchase: Any
+) -> None:
+    """Suspend stops the instance (its task cannot be completed meanwhile), resume makes
+    it active again; each records who did it, and a repeat is refused by number."""
+    instance = start_purchase()
+    admin = login("admin")
+    data = {"_selected_action": [instance.pk]}
+    url = "/admin/bpmn_engine/processinstance/"
+    response = admin.post(url, {**data, "action": "suspend_instances"}, follow=True)
+    assert "1 done." in response.content.decode()
+    instance.refresh_from_db()
+    assert instance.state == ProcessInstance.State.SUSPENDED
+    again = admin.post(url, {**data, "action": "suspend_instances"}, follow=True)
+    assert f"#{instance.pk}: Process instance {instance.pk} is suspended" in (
+        again.content.decode()
+    )
+
+    response = admin.post(url, {**data, "action": "resume_instances"}, follow=True)
+    assert "1 done." in response.content.decode()
+    instance.refresh_from_db()
+    assert instance.state == ProcessInstance.State.ACTIVE
+    assert list(
+        instance.history.filter(event__in=["instance_suspended", "instance_resumed"])
+        .order_by("id")
+        .values_list("event", "user")
+    ) == [("instance_suspended", "admin"), ("instance_resumed", "admin")]
+
+
+def test_instance_actions_need_the_change_permission(login: Any, start_purchase: Any) -> None:
+    instance = start_purchase()
+    from django.contrib.auth.models import Permission, User
+
+    staff = User.objects.get(username="bob")
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(Permission.objects.get(codename="view_processinstance"))
+    page = login("bob").get("/admin/bpmn_engine/processinstance/").content.decode()
+    assert instance.business_key in page, "bob may view the instances"
+    assert "suspend_instances" not in page and "cancel_instances" not in page

@@ -23,12 +23,28 @@
       figure.dataset.state = "failed";
       return;
     }
-    var viewer = new window.BpmnJS({ container: figure.querySelector(".diagram-canvas") });
+    var box = figure.querySelector(".diagram-canvas");
+    var viewer = new window.BpmnJS({ container: box });
     viewer.importXML(xml).then(function () {
+      // A picture to assistive technology: labelled, and out of the tab order (this
+      // viewer has no keyboard controls; the history beside it tells the same story).
+      var svg = box.querySelector("svg");
+      if (svg) {
+        svg.setAttribute("role", "img");
+        svg.setAttribute("aria-label", box.dataset.label || "");
+        svg.setAttribute("tabindex", "-1");
+      }
       var canvas = viewer.get("canvas");
       var registry = viewer.get("elementRegistry");
       var overlays = viewer.get("overlays");
       canvas.zoom("fit-viewport", "auto");
+      // Fit again when the box changes size (a phone rotating, the admin's sidebar).
+      if (typeof window.ResizeObserver === "function") {
+        new window.ResizeObserver(function () {
+          canvas.resized();
+          canvas.zoom("fit-viewport", "auto");
+        }).observe(box);
+      }
       mark(canvas, registry, marks.completed, "baton-done");
       mark(canvas, registry, marks.flows, "baton-path");
       mark(canvas, registry, marks.active, "baton-active");
