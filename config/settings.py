@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -68,7 +69,9 @@ def _database() -> dict[str, object]:
     if url:
         config = dj_database_url.parse(url, conn_max_age=60)
         if config["ENGINE"] == "django.db.backends.postgresql":
-            config.setdefault("OPTIONS", {})
+            # Short OLTP queries: PostgreSQL's JIT compiles the inbox query on each call
+            # (its cost estimate crosses jit_above_cost) and costs more than it saves.
+            config.setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
         return dict(config)
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     return {
@@ -96,6 +99,7 @@ LOGIN_REDIRECT_URL = "approvals:tasks"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -125,6 +129,7 @@ REST_FRAMEWORK = {
     # (DRF answers 403 when the first class cannot challenge, as SessionAuthentication).
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.BasicAuthentication",
+        "bpmn_engine.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -134,6 +139,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "bpmn_engine.api.exceptions.problem_exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["bpmn_engine.api.throttling.WriteRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"writes": os.environ.get("BATON_API_WRITE_RATE", "1200/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Baton API",
@@ -237,4 +244,11 @@ BATON_HISTORY_TIME_TO_LIVE_DAYS = float(_TTL_DAYS) if _TTL_DAYS else None
 CELERY_BEAT_SCHEDULE["cleanup-history"] = {
     "task": "bpmn_engine.observability.tasks.cleanup_history",
     "schedule": float(os.environ.get("BATON_HISTORY_CLEANUP_INTERVAL", "3600")),
+}
+
+# --- Webhooks (bpmn_engine/services/webhooks.py; added by the API engineer) -------------------
+CELERY_IMPORTS = ("bpmn_engine.api.tasks",)
+CELERY_BEAT_SCHEDULE["sweep-webhooks"] = {
+    "task": "bpmn_engine.api.tasks.sweep_webhooks",
+    "schedule": float(os.environ.get("BATON_WEBHOOK_SWEEP_INTERVAL", "2")),
 }

@@ -97,3 +97,42 @@ def rules_escalate(context: HandlerContext) -> Mapping[str, Any]:
 def events_reject(context: HandlerContext) -> Mapping[str, Any]:
     """Raises a BPMN error with code ``variables["errorCode"]`` (default REJECTED)."""
     raise BpmnError(str(context.variables.get("errorCode", "REJECTED")), "credit check failed")
+
+
+# Durability (tests/durability/): a payment whose external effect is keyed by the
+# idempotency key, and which can be made to block until its worker process is killed.
+
+
+@service_task("durability-charge")
+def durability_charge(context: HandlerContext) -> Mapping[str, Any]:
+    """Records each run in ``$BATON_DURABILITY_DIR/runs`` and charges once per
+    idempotency key (``charges/<key>``, created exclusively, as a payment API dedups).
+    While the file ``block`` exists it waits, until its process is killed; a pool child
+    whose parent worker was killed exits with it (as a pdeathsig child would)."""
+    import os
+    from pathlib import Path
+
+    folder = Path(os.environ.get("BATON_DURABILITY_DIR", "/nonexistent"))
+    with (folder / "runs").open("a") as runs:
+        runs.write(f"{context.job_id} {context.attempt} {os.getpid()}\n")
+    try:
+        (folder / "charges" / context.idempotency_key).open("x").close()
+    except FileExistsError:
+        pass
+    parent = os.getppid()
+    while (folder / "block").exists():
+        if os.getppid() != parent:
+            os._exit(1)
+        time.sleep(0.05)
+    return {"charged": True}
+
+
+@service_task("durability-unless-fixed")
+def durability_unless_fixed(context: HandlerContext) -> Mapping[str, Any]:
+    """Fails until the file ``$BATON_DURABILITY_DIR/fixed`` exists (an operator's fix)."""
+    import os
+    from pathlib import Path
+
+    if not (Path(os.environ.get("BATON_DURABILITY_DIR", "/nonexistent")) / "fixed").exists():
+        raise ConnectionError(f"the ledger is down (attempt {context.attempt})")
+    return {"fixedOnAttempt": context.attempt}

@@ -32,6 +32,7 @@ from bpmn_engine.model import FlowNode, ProcessModel, SequenceFlow
 
 if TYPE_CHECKING:
     from bpmn_engine.interpreter.behaviors.base import Behavior
+    from bpmn_engine.interpreter.conditions import ConditionWatch
     from bpmn_engine.interpreter.decisions import DecisionResolver
 
 NO_DATA: Mapping[str, Any] = MappingProxyType({})
@@ -42,6 +43,20 @@ def stop_listening(ctx: Context, token: Token) -> None:
     from bpmn_engine.interpreter.behaviors.listen import stop_listening as stop
 
     stop(ctx, token)
+
+
+def record_completion(ctx: Context, token: Token) -> None:
+    """Hook: remember a completed compensable activity (``behaviors/compensation.py``)."""
+    from bpmn_engine.interpreter.behaviors.compensation import record_completion as record
+
+    record(ctx, token)
+
+
+def handler_ended(ctx: Context, token: Token) -> bool:
+    """Hook: a compensation handler's token ended (``behaviors/compensation.py``)."""
+    from bpmn_engine.interpreter.behaviors.compensation import handler_ended as ended
+
+    return ended(ctx, token)
 
 
 READY = TokenState.READY
@@ -75,6 +90,7 @@ class Context:
         "effects",
         "ready",
         "decisions",
+        "condition_watch",
     )
 
     def __init__(
@@ -100,6 +116,8 @@ class Context:
         """Finds DMN decisions for business rule tasks (None: no decisions available)."""
         self.effects: list[Effect] = []
         self.ready: deque[Token] = deque()
+        self.condition_watch: ConditionWatch | None = None
+        """Set by the interpreter for models with conditional events (``conditions.py``)."""
 
     # --- effects --------------------------------------------------------------------------
 
@@ -217,6 +235,7 @@ class Context:
             self.finish_loop_instance(token)
             return
         self.history(HISTORY_ELEMENT_COMPLETED, token)
+        record_completion(self, token)
         if not flows:
             self.end_token(token)
             return
@@ -256,6 +275,7 @@ class Context:
         )
         if done is None:
             raise ElementError(f"Element '{token.element_id}' has no loop to return to")
+        record_completion(self, token)  # before: the loop may remove the instance scope
         done(self, token)
 
     def wait(self, token: Token) -> None:
@@ -268,6 +288,8 @@ class Context:
         """Consume the token; when it was the last of its scope, the scope completes."""
         state = self.state
         state.remove_token(token.id)
+        if handler_ended(self, token):
+            return  # a compensation handler ended: the next one runs, or its thrower goes on
         scope_id = token.scope_id
         for other in state.tokens.values():
             if other.scope_id == scope_id:

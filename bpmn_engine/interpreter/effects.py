@@ -166,6 +166,16 @@ class SendMessage(Effect):
     variables: Mapping[str, Any] = field(default_factory=_empty)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EscalateToCaller(Effect):
+    """An escalation reached this instance's process scope uncaught: if a call activity
+    started the instance, the runtime throws it on that call activity in the caller
+    (``services/call_escalations.py``); otherwise it only leaves a history row."""
+
+    code: str | None
+    element_id: str
+
+
 HISTORY_EVENT_TRIGGERED = "event_triggered"
 
 

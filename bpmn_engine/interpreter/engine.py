@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 from uuid import uuid4
@@ -19,6 +20,7 @@ from uuid import uuid4
 from bpmn_engine.interpreter.behaviors import behavior_for
 from bpmn_engine.interpreter.behaviors.inclusive import release_joins
 from bpmn_engine.interpreter.behaviors.listen import open_boundaries, open_event_subprocesses
+from bpmn_engine.interpreter.conditions import ConditionWatch, has_conditional_events
 from bpmn_engine.interpreter.context import Context, ElementError
 from bpmn_engine.interpreter.decisions import DecisionResolver
 from bpmn_engine.interpreter.effects import (
@@ -69,7 +71,15 @@ def _kind(node: FlowNode) -> str:
 class Interpreter:
     """Runs instances of one process model. Stateless between calls; safe to cache."""
 
-    __slots__ = ("model", "limits", "new_id", "decisions", "_behaviors", "_node_data")
+    __slots__ = (
+        "model",
+        "limits",
+        "new_id",
+        "decisions",
+        "_behaviors",
+        "_node_data",
+        "_conditional",
+    )
 
     def __init__(
         self,
@@ -85,6 +95,7 @@ class Interpreter:
         self.decisions = decisions
         """Injected by the runtime: finds DMN decisions (see ``interpreter.decisions``)."""
         nodes = model.nodes.values()
+        self._conditional = has_conditional_events(model)
         self._behaviors = {node.id: behavior_for(node) for node in nodes}
         self._node_data: Mapping[str, Mapping[str, Any]] = {
             node.id: MappingProxyType({"type": element_type(node), "name": node.name})
@@ -118,6 +129,8 @@ class Interpreter:
             )
         )
         ctx = self._context(state)
+        if ctx.condition_watch is not None:
+            ctx.condition_watch.held.clear()  # a new instance: nothing was true before
         open_event_subprocesses(ctx, state.root)
         ctx.history(
             HISTORY_INSTANCE_STARTED,
@@ -194,6 +207,18 @@ class Interpreter:
             self._incident(ctx, token, error.message + detail)
         return self._run(ctx)
 
+    def escalate(self, state: InstanceState, *, token_id: str, code: str | None) -> list[Effect]:
+        """The instance called by the call activity ``token_id`` waits on escalated
+        ``code`` uncaught (see ``interpreter/call_escalation.py``)."""
+        from bpmn_engine.interpreter.call_escalation import escalate_from_call
+
+        token = state.tokens.get(token_id)
+        if token is None or token.state is not WAITING:
+            raise TokenNotWaitingError(token_id)
+        ctx = self._context(state)
+        escalate_from_call(ctx, token, code)
+        return self._run(ctx)
+
     def retry(self, state: InstanceState, *, token_id: str) -> list[Effect]:
         """Re-execute a FAILED token's element (or only its leaving, see ``Token.leaving``)."""
         token = state.tokens.get(token_id)
@@ -223,7 +248,7 @@ class Interpreter:
     # --- the run loop -------------------------------------------------------------------------
 
     def _context(self, state: InstanceState) -> Context:
-        return Context(
+        ctx = Context(
             self.model,
             state,
             limits=self.limits,
@@ -232,6 +257,9 @@ class Interpreter:
             node_data=self._node_data,
             decisions=self.decisions,
         )
+        if self._conditional:  # conditions' "before" values, see interpreter/conditions.py
+            ctx.condition_watch = ConditionWatch.open(ctx)
+        return ctx
 
     def _run(self, ctx: Context) -> list[Effect]:
         ready = ctx.ready
@@ -240,6 +268,9 @@ class Interpreter:
         boundaries = event_index(self.model).on_enter
         steps = 0
         max_steps = self.limits.max_steps
+        watch = ctx.condition_watch
+        if watch is not None:
+            watch.check(ctx, partial(self._fail, ctx))  # changes made before the loop
         while ready or release_joins(ctx):  # inclusive/complex joins nothing can reach
             token = ready.popleft()
             if tokens.get(token.id) is not token or token.state is not READY:
@@ -261,6 +292,8 @@ class Interpreter:
                                 open_boundaries(ctx, token)
             except (ElementError, ExpressionError) as error:
                 self._fail(ctx, token, error)
+            if watch is not None:  # conditional events: fire the ones that became true
+                watch.check(ctx, partial(self._fail, ctx))
         return ctx.effects
 
     def _stop_loop(self, ctx: Context) -> None:

@@ -13,6 +13,11 @@ from bpmn_engine.model.activities import (
     MultiInstanceLoop,
     StandardLoop,
 )
+from bpmn_engine.model.compensation import (
+    CancelEventDefinition,
+    CompensateEventDefinition,
+    Transaction,
+)
 from bpmn_engine.model.definitions import (
     Collaboration,
     Definitions,
@@ -37,6 +42,7 @@ from bpmn_engine.model.elements import (
     ManualTask,
     ParallelGateway,
     ScriptTask,
+    SendTask,
     SequenceFlow,
     ServiceTask,
     StartEvent,
@@ -65,6 +71,9 @@ from bpmn_engine.model.events import (
 from bpmn_engine.model.process import Lane, ProcessModel
 
 __all__ = [
+    "CancelEventDefinition",
+    "Transaction",
+    "CompensateEventDefinition",
     "DECISION_VARIABLE_PROPERTY",
     "DEFAULT_DECISION_VARIABLE",
     "InputOutput",
@@ -109,6 +118,7 @@ __all__ = [
     "ProcessModel",
     "ScriptTask",
     "SequenceFlow",
+    "SendTask",
     "ServiceTask",
     "StartEvent",
     "SubProcess",

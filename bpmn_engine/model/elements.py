@@ -237,6 +237,19 @@ class BusinessRuleTask(ServiceTask):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SendTask(ServiceTask):
+    """Sends a message, bound like a service task.
+
+    With an implementation (``camunda:topic``, ``camunda:class``, ``zeebe:taskDefinition``,
+    ...) a handler does the sending, exactly as for a service task. Without one the engine
+    sends ``message_name`` (the ``messageRef``'s name) itself, through the same message
+    correlation as a message throw event (``binding == "message"``).
+    """
+
+    message_name: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ScriptTask(Task):
     """Runs a script in the safe language (``name = expression`` per line)."""
 

@@ -1,6 +1,12 @@
 """Baton's tables. Runtime rows (tokens, scopes, open tasks, jobs) hold only what is
 active; everything that happened goes to append-only ``HistoryEvent`` rows."""
 
+from bpmn_engine.models.api import (
+    ApiToken,
+    IdempotencyRecord,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from bpmn_engine.models.clock import ClockOffset
 from bpmn_engine.models.definitions import DecisionDefinition, Deployment, ProcessDefinition
 from bpmn_engine.models.events import EventSubscription
@@ -10,11 +16,13 @@ from bpmn_engine.models.jobs import Incident, Job
 from bpmn_engine.models.tasks import TaskCandidate, TaskComment, UserTask
 
 __all__ = [
+    "ApiToken",
     "ClockOffset",
     "DecisionDefinition",
     "Deployment",
     "EventSubscription",
     "HistoryEvent",
+    "IdempotencyRecord",
     "Incident",
     "Job",
     "ProcessDefinition",
@@ -24,4 +32,6 @@ __all__ = [
     "TaskComment",
     "Token",
     "UserTask",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F
 
 from bpmn_engine.models.instances import ProcessInstance
 
@@ -46,7 +47,17 @@ class UserTask(models.Model):
                 name="one_open_task_per_token",
             )
         ]
-        indexes = [models.Index(fields=["state", "assignee"])]
+        indexes = [
+            models.Index(fields=["state", "assignee"]),
+            # The inbox's default page: open tasks by priority, oldest first (see the
+            # inbox section of docs/performance.md for the plans with and without it).
+            models.Index(
+                F("priority").desc(),
+                "created_at",
+                condition=models.Q(state="open"),
+                name="open_task_queue",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} (#{self.instance_id})"

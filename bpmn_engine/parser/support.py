@@ -21,8 +21,6 @@ from bpmn_engine.parser.namespaces import CAMUNDA_NAMESPACES, elements, is_bpmn,
 UNSUPPORTED_NODES = frozenset(
     {
         "implicitThrowEvent",
-        "sendTask",
-        "transaction",
         "adHocSubProcess",
         "callChoreography",
         "choreographyTask",
@@ -103,10 +101,6 @@ def empty_subprocess(el: etree._Element) -> str | None:
     return "no flow elements"
 
 
-def compensation_handler(el: etree._Element) -> str | None:
-    return "isForCompensation" if el.get("isForCompensation") == "true" else None
-
-
 def external_script(el: etree._Element) -> str | None:
     """``camunda:resource`` loads the script from elsewhere; we only run inline scripts."""
     for namespace in CAMUNDA_NAMESPACES:
@@ -129,7 +123,7 @@ def camunda_connector(el: etree._Element) -> str | None:
     return None
 
 
-_ACTIVITY_CHECKS: tuple[SupportCheck, ...] = (loop_characteristics, compensation_handler)
+_ACTIVITY_CHECKS: tuple[SupportCheck, ...] = (loop_characteristics,)
 
 SUPPORT_CHECKS: dict[str, tuple[SupportCheck, ...]] = {
     "startEvent": (start_event_definitions,),
@@ -138,9 +132,11 @@ SUPPORT_CHECKS: dict[str, tuple[SupportCheck, ...]] = {
     "manualTask": _ACTIVITY_CHECKS,
     "userTask": _ACTIVITY_CHECKS,
     "serviceTask": (*_ACTIVITY_CHECKS, camunda_connector),
+    "sendTask": (*_ACTIVITY_CHECKS, camunda_connector),
     "businessRuleTask": (*_ACTIVITY_CHECKS, camunda_connector),
     "scriptTask": (*_ACTIVITY_CHECKS, external_script),
     "subProcess": (*_ACTIVITY_CHECKS, empty_subprocess),
+    "transaction": (*_ACTIVITY_CHECKS, empty_subprocess),
     "callActivity": _ACTIVITY_CHECKS,
     "intermediateCatchEvent": (unsupported_event_definition,),
     "intermediateThrowEvent": (unsupported_event_definition,),

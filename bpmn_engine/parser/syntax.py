@@ -18,6 +18,7 @@ from bpmn_engine.interpreter.expressions import (
 from bpmn_engine.model import ProcessModel, ScriptTask, UserTask
 from bpmn_engine.parser.builders.flows import FEEL
 from bpmn_engine.parser.errors import ERROR, WARNING, DeployIssue
+from bpmn_engine.parser.event_conditions import event_conditions
 from bpmn_engine.parser.registry import BuildContext
 
 _TEMPLATE_FIELDS = {
@@ -128,4 +129,5 @@ def check_syntax(process: ProcessModel, ctx: BuildContext) -> list[DeployIssue]:
         *conditions(process, severity, ctx),
         *scripts(process, severity, ctx),
         *templates(process, severity),
+        *event_conditions(process, severity),  # events2: conditional events
     ]

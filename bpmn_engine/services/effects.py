@@ -222,6 +222,10 @@ class EffectWriter:
             parent=self.instance, token_id=effect.token_id, reason=effect.reason, user=self.user
         )
 
+    def _EscalateToCaller(self, effect: fx.EscalateToCaller) -> None:
+        """Recorded here; delivered to the caller by ``call_escalations`` after the step."""
+        self.add_history("escalation_uncaught", element_id=effect.element_id, code=effect.code)
+
     def _InstanceEnded(self, effect: fx.InstanceEnded) -> None:
         event_writer.instance_ended(self)
         self.instance.state = _ENDED_STATES[effect.outcome]

@@ -152,3 +152,45 @@ def instance_cancel(
             user=username_of(user),
         )
     return result.instance
+
+
+def _instance_set_suspended(
+    instance_id: int, *, suspend: bool, user: AbstractBaseUser | None
+) -> ProcessInstance:
+    """Suspend or resume under the instance lock. A suspended instance does not move:
+    every step requires an active instance (task completion, jobs, timers, messages
+    refuse or wait), and resuming lets the sweeper pick up what fell due meanwhile."""
+    from bpmn_engine.models import HistoryEvent
+    from bpmn_engine.services.errors import Conflict
+    from bpmn_engine.services.runtime import lock_instance
+
+    State = ProcessInstance.State
+    before, after = (State.ACTIVE, State.SUSPENDED) if suspend else (State.SUSPENDED, State.ACTIVE)
+    with transaction.atomic():
+        instance = lock_instance(instance_id)
+        if instance.state != before:
+            verb = "suspended" if suspend else "resumed"
+            raise Conflict(
+                f"Process instance {instance_id} is {instance.get_state_display().lower()}: "
+                f"only {before.label.lower()} instances can be {verb}"
+            )
+        instance.state = after
+        instance.version += 1
+        instance.save(update_fields=["state", "version"])
+        HistoryEvent.objects.create(
+            instance=instance,
+            event="instance_suspended" if suspend else "instance_resumed",
+            element_id="",
+            user=username_of(user),
+            data={},
+            timestamp=clock.now(),
+        )
+    return instance
+
+
+def instance_suspend(*, instance_id: int, user: AbstractBaseUser | None = None) -> ProcessInstance:
+    return _instance_set_suspended(instance_id, suspend=True, user=user)
+
+
+def instance_resume(*, instance_id: int, user: AbstractBaseUser | None = None) -> ProcessInstance:
+    return _instance_set_suspended(instance_id, suspend=False, user=user)

@@ -6,6 +6,18 @@ A job runs in three short phases so no database lock is held while a handler wor
 3. finish: lock the instance, re-check the job still carries our lease (a duplicate
    delivery or an expired lease finds it changed and does nothing), then continue the
    instance, or schedule the retry, or raise the incident.
+
+Crash recovery. The lease owner is the worker process (``job_owners``: host, pid and a
+random part). A worker killed mid-job leaves its job RUNNING; its broker message comes
+back (``acks_late`` + ``task_reject_on_worker_lost``, or the sweeper re-dispatches what
+the broker lost). Waiting for ``JOB_LEASE_SECONDS`` would stall the instance for minutes,
+so the redelivery and the sweeper take back at once a lease whose owner process is gone
+(same host), and otherwise when the lease expires. Either way the lost run counts as a
+failed attempt: the job runs again after the retry delay (``failedJobRetryTimeCycle``),
+and a job that kills its worker every time becomes an incident after ``max_attempts``,
+never a loop. The finish phase only applies a result that still carries its lease, so
+a run whose lease was taken back cannot complete the job a second time; handlers with
+external effects use ``HandlerContext.idempotency_key`` (stable across attempts).
 """
 
 from __future__ import annotations
@@ -19,7 +31,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 
 from bpmn_engine import clock
 from bpmn_engine.conf import engine_setting
@@ -31,6 +43,7 @@ from bpmn_engine.observability.hooks import job_observed
 from bpmn_engine.persistence.batch import Batch
 from bpmn_engine.persistence.steps import InstanceRef, LockedLoad, StateRead
 from bpmn_engine.services.errors import InvalidInput
+from bpmn_engine.services.job_owners import new_owner, owner_is_gone
 from bpmn_engine.services.retries import retry_delay
 from bpmn_engine.services.runtime import check_variables, instance_step, lock_instance, step_locked
 
@@ -57,6 +70,7 @@ class Lease:
 
 def job_lease(*, job_id: int) -> Lease | None:
     """Phase 1. None when the job is gone, taken, not due, or not ours to run."""
+    _reclaim_if_owner_gone(job_id)
     now = clock.now()
     with transaction.atomic():
         job = (
@@ -69,7 +83,7 @@ def job_lease(*, job_id: int) -> Lease | None:
             return None
         if job.instance is None or job.instance.state != ProcessInstance.State.ACTIVE:
             return None
-        owner = uuid.uuid4().hex
+        owner = new_owner()
         job.state = Job.State.RUNNING
         job.attempts += 1
         job.lock_owner = owner
@@ -86,6 +100,21 @@ def job_lease(*, job_id: int) -> Lease | None:
         variables=variables,
     )
     return Lease(job_id=job.pk, owner=owner, context=context)
+
+
+def _reclaim_if_owner_gone(job_id: int) -> None:
+    """A redelivered message for a job RUNNING under a dead worker process: count the
+    lost run as a failed attempt now, instead of waiting for the lease to expire."""
+    owner = (
+        Job.objects.filter(pk=job_id, state=Job.State.RUNNING, executor=Job.Executor.CELERY)
+        .values_list("lock_owner", flat=True)
+        .first()
+    )
+    if owner and owner_is_gone(owner):
+        job_fail(lease=Lease(job_id=job_id, owner=owner), error=WORKER_LOST)
+
+
+WORKER_LOST = "The worker process running the job died (killed or crashed)"
 
 
 def _visible_variables(job: Job) -> dict[str, Any]:
@@ -232,38 +261,6 @@ def _history(job: Job, event: str, **data: Any) -> None:
     )
 
 
-def jobs_sweep(*, batch: int = 200) -> dict[str, int]:
-    """Run by Celery beat: re-dispatch due jobs whose message is lost or never sent, and
-    give back jobs whose lease expired (the worker died mid-job) as a failed attempt."""
-    now = clock.now()
-    expired = _expire_leases(now, batch)
-    resend_before = now - timedelta(seconds=engine_setting("REDISPATCH_AFTER_SECONDS"))
-    with transaction.atomic():
-        due = list(
-            Job.objects.select_for_update(skip_locked=True)
-            .filter(executor=Job.Executor.CELERY, state=Job.State.PENDING, due_at__lte=now)
-            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=resend_before))
-            .order_by("due_at")[:batch]
-        )
-        ids = [job.pk for job in due]
-        pairs = [(job.pk, job.kind) for job in due]
-        Job.objects.filter(pk__in=ids).update(dispatched_at=now)
-        transaction.on_commit(lambda: [job_dispatch(i, k) for i, k in pairs])  # type: ignore[func-returns-value]
-    return {"dispatched": len(ids), "expired": expired}
-
-
-def _expire_leases(now: Any, batch: int) -> int:
-    expired = 0
-    stale = Job.objects.filter(state=Job.State.RUNNING, locked_until__lt=now).values_list(
-        "pk", "lock_owner"
-    )[:batch]
-    for job_id, owner in stale:
-        lease = Lease(job_id=job_id, owner=owner)
-        if job_fail(lease=lease, error="The job's lease expired: its worker stopped") != "stale":
-            expired += 1
-    return expired
-
-
 def incident_retry(*, incident_id: int, user: str = "") -> Incident:
     """Resolve an incident and run its element again: a failed job gets fresh attempts,
     a token parked by an engine error is re-executed."""
@@ -304,3 +301,7 @@ def incident_retry(*, incident_id: int, user: str = "") -> Incident:
             timestamp=now,
         )
     return incident
+
+
+# The sweeper lives in its own module; re-exported here, where callers import it from.
+from bpmn_engine.services.job_sweep import jobs_sweep as jobs_sweep  # noqa: E402

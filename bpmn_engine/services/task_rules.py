@@ -146,7 +146,11 @@ def inbox_without_refused(tasks: QuerySet[UserTask], name: str) -> QuerySet[User
     """
     if not name:
         return tasks
-    definition_ids = set(tasks.values_list("instance__definition_id", flat=True).distinct())
+    # order_by() drops UserTask's default ordering, which DISTINCT would otherwise include
+    # (one row per task instead of one per definition).
+    definition_ids = set(
+        tasks.order_by().values_list("instance__definition_id", flat=True).distinct()
+    )
     four_eyes: dict[int, set[str]] = {}
     distinct: dict[int, set[str]] = {}
     for definition_id in definition_ids:

@@ -25,6 +25,10 @@ from bpmn_engine.interpreter.behaviors.catch import (
     EventBasedGatewayBehavior,
     ReceiveTaskBehavior,
 )
+from bpmn_engine.interpreter.behaviors.compensating_throw import (
+    CompensatingEndEventBehavior,
+    CompensatingThrowEventBehavior,
+)
 from bpmn_engine.interpreter.behaviors.complex import ComplexGatewayBehavior
 from bpmn_engine.interpreter.behaviors.event_subprocess import EventSubProcessBehavior
 from bpmn_engine.interpreter.behaviors.events import StartEventBehavior
@@ -34,16 +38,13 @@ from bpmn_engine.interpreter.behaviors.gateways import (
 )
 from bpmn_engine.interpreter.behaviors.inclusive import InclusiveGatewayBehavior
 from bpmn_engine.interpreter.behaviors.loop_body import LoopBehavior
+from bpmn_engine.interpreter.behaviors.send import SendTaskBehavior
 from bpmn_engine.interpreter.behaviors.subprocess import SubProcessBehavior
 from bpmn_engine.interpreter.behaviors.tasks import (
     ScriptTaskBehavior,
     ServiceTaskBehavior,
     TaskBehavior,
     UserTaskBehavior,
-)
-from bpmn_engine.interpreter.behaviors.throw import (
-    IntermediateThrowEventBehavior,
-    ThrowingEndEventBehavior,
 )
 from bpmn_engine.interpreter.context import ElementError
 from bpmn_engine.model import (
@@ -63,10 +64,12 @@ from bpmn_engine.model import (
     ParallelGateway,
     ReceiveTask,
     ScriptTask,
+    SendTask,
     ServiceTask,
     StartEvent,
     SubProcess,
     Task,
+    Transaction,
     UserTask,
 )
 
@@ -89,9 +92,9 @@ class UnsupportedBehavior:
 
 BEHAVIORS: Mapping[type[FlowNode], Behavior] = {
     StartEvent: StartEventBehavior(),
-    EndEvent: ThrowingEndEventBehavior(),
+    EndEvent: CompensatingEndEventBehavior(),
     IntermediateCatchEvent: CatchEventBehavior(),
-    IntermediateThrowEvent: IntermediateThrowEventBehavior(),
+    IntermediateThrowEvent: CompensatingThrowEventBehavior(),
     BoundaryEvent: BoundaryEventBehavior(),
     ReceiveTask: ReceiveTaskBehavior(),
     EventBasedGateway: EventBasedGatewayBehavior(),
@@ -103,9 +106,11 @@ BEHAVIORS: Mapping[type[FlowNode], Behavior] = {
     ManualTask: TaskBehavior(),
     UserTask: UserTaskBehavior(),
     ServiceTask: ServiceTaskBehavior(),
+    SendTask: SendTaskBehavior(),
     BusinessRuleTask: BusinessRuleTaskBehavior(),
     ScriptTask: ScriptTaskBehavior(),
     SubProcess: SubProcessBehavior(),
+    Transaction: SubProcessBehavior(),
     EventSubProcess: EventSubProcessBehavior(),
     CallActivity: CallActivityBehavior(),
 }

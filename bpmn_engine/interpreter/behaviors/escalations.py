@@ -11,6 +11,7 @@ from bpmn_engine.interpreter.behaviors.event_subprocess import (
     event_start_for,
     start_event_subprocess,
 )
+from bpmn_engine.interpreter.effects import EscalateToCaller
 from bpmn_engine.interpreter.event_index import event_index
 from bpmn_engine.model import BoundaryEvent, EscalationEventDefinition
 from bpmn_engine.model.events import first_definition
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from bpmn_engine.interpreter.state import Token
 
 
-def _catcher(ctx: Context, activity_id: str, code: str | None) -> BoundaryEvent | None:
+def catcher(ctx: Context, activity_id: str, code: str | None) -> BoundaryEvent | None:
     catch_all: BoundaryEvent | None = None
     for boundary in event_index(ctx.model).boundaries.get(activity_id, ()):
         definition = first_definition(boundary)
@@ -45,9 +46,10 @@ def throw_escalation(ctx: Context, token: Token, code: str | None) -> bool:
         if scope.parent_id is None or scope.token_id is None:
             break
         holder = state.tokens[scope.token_id]
-        boundary = _catcher(ctx, holder.element_id, code)
+        boundary = catcher(ctx, holder.element_id, code)
         if boundary is not None:
             fire_boundary(ctx, holder, boundary, {})
             return boundary.cancel_activity
         scope = state.scopes[scope.parent_id]
+    ctx.emit(EscalateToCaller(code=code, element_id=token.element_id))  # events2: calls
     return False

@@ -17,6 +17,7 @@ from bpmn_engine.interpreter.event_index import event_index
 from bpmn_engine.interpreter.expressions import ExpressionError
 from bpmn_engine.interpreter.state import Scope, Token, TokenState
 from bpmn_engine.model import (
+    ConditionalEventDefinition,
     EventDefinition,
     FlowNode,
     MessageEventDefinition,
@@ -43,8 +44,10 @@ def listen(ctx: Context, token: Token, node: FlowNode) -> bool:
             Subscribe(token_id=token.id, element_id=node.id, kind=MESSAGE, name=node.message_name)
         )
         return True
-    definition = first_definition(node)
-    return _listen_for(ctx, token, node, definition)
+    definitions: tuple[EventDefinition, ...] = getattr(node, "event_definitions", ())
+    if len(definitions) > 1:  # events2: a multiple event listens for each; any one fires
+        return all([_listen_for(ctx, token, node, d) for d in definitions])
+    return _listen_for(ctx, token, node, first_definition(node))
 
 
 def _listen_for(
@@ -69,6 +72,8 @@ def _listen_for(
         name = definition.signal_name
         ctx.emit(Subscribe(token_id=token.id, element_id=node.id, kind=SIGNAL, name=name))
         return True
+    if isinstance(definition, ConditionalEventDefinition):
+        return True  # nothing to open: interpreter/conditions.py derives it from the state
     return False
 
 

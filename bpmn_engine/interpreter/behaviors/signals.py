@@ -10,8 +10,12 @@ from typing import TYPE_CHECKING
 from bpmn_engine.interpreter.errors import TokenNotWaitingError
 from bpmn_engine.interpreter.event_index import event_index
 from bpmn_engine.interpreter.state import TokenState
-from bpmn_engine.model import EventBasedGateway, FlowNode, SignalEventDefinition
-from bpmn_engine.model.events import first_definition
+from bpmn_engine.model import (
+    EventBasedGateway,
+    EventDefinition,
+    FlowNode,
+    SignalEventDefinition,
+)
 
 if TYPE_CHECKING:
     from bpmn_engine.interpreter.context import Context
@@ -20,8 +24,12 @@ _LISTENING = (TokenState.WAITING, TokenState.IN_SCOPE)
 
 
 def _catches(node: FlowNode, name: str) -> bool:
-    definition = first_definition(node)
-    return isinstance(definition, SignalEventDefinition) and definition.signal_name == name
+    """Any of the node's definitions (events2: a multiple event has several)."""
+    definitions: tuple[EventDefinition, ...] = getattr(node, "event_definitions", ())
+    return any(
+        isinstance(definition, SignalEventDefinition) and definition.signal_name == name
+        for definition in definitions
+    )
 
 
 def _listeners(ctx: Context, name: str) -> list[tuple[str, str]]:

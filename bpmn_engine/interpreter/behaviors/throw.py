@@ -59,6 +59,9 @@ class IntermediateThrowEventBehavior:
             if throw_escalation(ctx, token, definition.escalation_code):
                 return  # an interrupting catch ended the thrower's scope
         _emit_throw(ctx, token, node, definition)
+        definitions: tuple[EventDefinition, ...] = getattr(node, "event_definitions", ())
+        for each in definitions[1:]:
+            _emit_throw(ctx, token, node, each)  # events2: a multiple throw throws them all
         if ctx.state.tokens.get(token.id) is token:  # not interrupted by its own signal
             ctx.pass_through(token)
 

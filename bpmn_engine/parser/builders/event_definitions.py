@@ -21,6 +21,7 @@ from bpmn_engine.model import (
     TimerEventDefinition,
 )
 from bpmn_engine.parser.builders.common import text_of
+from bpmn_engine.parser.builders.compensation import cancel_definition, compensate_definition
 from bpmn_engine.parser.errors import Issues
 from bpmn_engine.parser.namespaces import bpmn, bpmn_children, elements, is_bpmn, local_name
 
@@ -105,6 +106,10 @@ def _one(el: etree._Element, definition: etree._Element, issues: Issues) -> Even
         return LinkEventDefinition(id=def_id, link_name=definition.get("name", ""))
     if kind == "terminateEventDefinition":
         return TerminateEventDefinition(id=def_id)
+    if kind == "compensateEventDefinition":
+        return compensate_definition(el, definition, issues)
+    if kind == "cancelEventDefinition":
+        return cancel_definition(el, definition, issues)
     return None
 
 
@@ -112,8 +117,36 @@ def read_event_definitions(el: etree._Element, issues: Issues) -> tuple[EventDef
     """Every definition the engine knows; unknown ones are refused earlier (support.py)."""
     found: list[EventDefinition] = []
     for child in elements(el):
-        if is_bpmn(child) and local_name(child).endswith("EventDefinition"):
-            definition = _one(el, child, issues)
+        source: etree._Element | None = child
+        if is_bpmn(child, "eventDefinitionRef"):  # events2: definitions-level, by id
+            source = referenced_definition(el, child, issues)
+        if (
+            source is not None
+            and is_bpmn(source)
+            and local_name(source).endswith("EventDefinition")
+        ):
+            definition = _one(el, source, issues)
             if definition is not None:
                 found.append(definition)
     return tuple(found)
+
+
+def referenced_definition(
+    el: etree._Element, ref: etree._Element, issues: Issues | None = None
+) -> etree._Element | None:
+    """The ``<definitions>``-level event definition an ``eventDefinitionRef`` names (BPMN
+    2.0 10.5.1: an event uses its own definitions or reusable ones declared at the top).
+    A ref to nothing is a deploy error naming the event."""
+    target = (ref.text or "").strip().rpartition(":")[2]
+    root = el.getroottree().getroot()
+    for candidate in elements(root):
+        if candidate.get("id") == target and local_name(candidate).endswith("EventDefinition"):
+            return candidate
+    if issues is not None:
+        issues.error(
+            f"eventDefinitionRef of '{el.get('id')}' refers to '{target}', which is no "
+            "event definition declared in the definitions",
+            ref,
+            el.get("id"),
+        )
+    return None

@@ -31,12 +31,17 @@ SUPPORTED = {
     "boundaryEvent",
     "receiveTask",
     "eventBasedGateway",
+    "sendTask",
+    "transaction",
 }
 
 
 def test_supported_kinds_have_builders() -> None:
     assert set(NODE_KINDS) == SUPPORTED
-    assert [tag for tag, kind in NODE_KINDS.items() if kind.scope] == ["subProcess"]
+    assert sorted(tag for tag, kind in NODE_KINDS.items() if kind.scope) == [
+        "subProcess",
+        "transaction",
+    ]
 
 
 def test_a_tag_is_either_built_or_unsupported_never_both() -> None:

@@ -49,11 +49,13 @@ def test_a_boundary_event_without_an_activity_is_a_deploy_error() -> None:
     ]
 
 
-def test_compensation_boundary_events_stay_not_supported_yet() -> None:
+def test_a_compensation_boundary_event_needs_an_associated_handler() -> None:
+    """Compensation runs now (behaviors/compensation.py): a boundary with no handler
+    association is the error, not the definition itself."""
     with pytest.raises(BpmnParseError) as caught:
         _parse("compensation_boundary")
-    assert "boundaryEvent 'Undo' with compensateEventDefinition is not supported yet" in str(
-        caught.value
+    assert "compensation boundary event 'Undo' has no association to a compensation handler" in (
+        str(caught.value)
     )
 
 
