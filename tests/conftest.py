@@ -80,11 +80,14 @@ def _test_database_url() -> str:
     )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_process(
     django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[subprocess.Popen[bytes]]:
-    """A real ``celery worker --beat`` process on the real broker and the test database."""
+    """A real ``celery worker --beat`` process on the real broker and the test database.
+
+    Module-scoped: it stops when its test module ends, so tests that count which process
+    ran a job (tests/durability) never share the queue with a worker left running."""
     workdir = tmp_path_factory.mktemp("worker")
     log = workdir / "worker.log"
     env = dict(os.environ)
