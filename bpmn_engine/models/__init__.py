@@ -13,12 +13,14 @@ from bpmn_engine.models.events import EventSubscription
 from bpmn_engine.models.history import HistoryEvent
 from bpmn_engine.models.instances import ProcessInstance, Scope, Token
 from bpmn_engine.models.jobs import Incident, Job
+from bpmn_engine.models.notifications import DigestDelivery
 from bpmn_engine.models.tasks import TaskCandidate, TaskComment, UserTask
 
 __all__ = [
     "ApiToken",
     "ClockOffset",
     "DecisionDefinition",
+    "DigestDelivery",
     "Deployment",
     "EventSubscription",
     "HistoryEvent",

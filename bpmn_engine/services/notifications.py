@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -30,7 +30,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bpmn_engine import clock
-from bpmn_engine.models import HistoryEvent, ProcessInstance, TaskCandidate, UserTask
+from bpmn_engine.models import (
+    DigestDelivery,
+    HistoryEvent,
+    ProcessInstance,
+    TaskCandidate,
+    UserTask,
+)
 from bpmn_engine.selectors import user_task_inbox
 from bpmn_engine.services.task_rules import task_rule_refusal
 
@@ -182,21 +188,39 @@ def notifications_send_digest(*, now: datetime | None = None) -> int:
     (their inbox, as ``user_task_inbox`` gives it); returns the number of emails sent.
 
     Users with nothing pending get nothing. Overdue tasks are marked, using ``now``
-    (the engine clock by default).
+    (the engine clock by default). Safe to run twice: each user's digest for the day is
+    claimed as a ``DigestDelivery`` row before it is sent, so a second run the same
+    (UTC) day sends nothing; a failed send gives the claim back so a retry can send it.
     """
     now = now or clock.now()
-    messages = []
+    day = now.astimezone(UTC).date()
+    already = set(DigestDelivery.objects.filter(day=day).values_list("user_id", flat=True))
+    connection = get_connection()
+    sent = 0
     for user in get_user_model().objects.filter(is_active=True).exclude(email=""):
+        if user.pk in already:
+            continue
         tasks = list(
             user_task_inbox(user=user).order_by("due_at", "-priority", "created_at")[
                 : DIGEST_LIMIT + 1
             ]
         )
-        if tasks:
-            messages.append(_digest_message(user, tasks, now))
-    if not messages:
-        return 0
-    return get_connection().send_messages(messages) or 0
+        if tasks and _digest_claim(user.pk, day, now):
+            try:
+                sent += connection.send_messages([_digest_message(user, tasks, now)]) or 0
+            except Exception:
+                logger.exception("digest for %s not sent; it will be retried", user.pk)
+                DigestDelivery.objects.filter(user_id=user.pk, day=day).delete()
+    return sent
+
+
+def _digest_claim(user_id: int, day: date, now: datetime) -> bool:
+    """Claim the day's digest for one user; False when another run already did."""
+    with transaction.atomic():
+        _, created = DigestDelivery.objects.get_or_create(
+            user_id=user_id, day=day, defaults={"sent_at": now}
+        )
+    return created
 
 
 def _digest_message(user: object, tasks: list[UserTask], now: datetime) -> EmailMessage:

@@ -175,11 +175,37 @@ def test_the_digest_lists_each_users_pending_tasks_and_marks_overdue(deployed, p
 def test_the_digest_runs_from_celery_beat_and_from_the_command(deployed, people, mailoutbox):
     instance_start(definition=deployed("approvals_rules/decision"), variables={})
     assert settings.CELERY_BEAT_SCHEDULE["send-digest"]["task"] == "bpmn_engine.tasks.send_digest"
-    assert send_digest() == 3
     out = StringIO()
     call_command("send_digest", stdout=out)
     assert out.getvalue().strip() == "Sent 3 digest email(s)."
+    assert len(mailoutbox) == 3
+
+
+def test_the_digest_goes_out_once_per_user_and_day(deployed, people, mailoutbox):
+    """Beat firing twice (two schedulers, a retried task, the command after the
+    schedule) sends nothing more the same day; the next day it goes out again."""
+    instance_start(definition=deployed("approvals_rules/decision"), variables={})
+    assert send_digest() == 3
+    assert send_digest() == 0
+    assert notifications_send_digest() == 0
+    assert len(mailoutbox) == 3
+    assert notifications_send_digest(now=clock.now() + timedelta(days=1)) == 3
     assert len(mailoutbox) == 6
+
+
+def test_a_digest_that_fails_to_send_is_sent_by_the_next_run(
+    deployed, people, mailoutbox, settings
+):
+    instance_start(definition=deployed("approvals_rules/decision"), variables={})
+    settings.EMAIL_BACKEND = "tests.bpmn_engine.services.failing_mail.FailingBackend"
+    assert notifications_send_digest() == 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notifications_send_digest() == 3
+    assert sorted(m.to[0] for m in mailoutbox) == [
+        "alice@example.com",
+        "bella@example.com",
+        "bob@example.com",
+    ]
 
 
 def test_a_task_that_reaches_nobody_with_an_address_costs_one_query(
