@@ -26,7 +26,7 @@ from bpmn_engine.interpreter.state import InstanceState
 from bpmn_engine.models import Job, ProcessInstance
 from bpmn_engine.persistence.steps import InstanceRef
 from bpmn_engine.services.errors import Conflict, InvalidInput, NotFound
-from bpmn_engine.services.jobs import _history, _raise_incident, _visible_variables
+from bpmn_engine.services.job_rows import job_history, job_raise_incident, job_visible_variables
 from bpmn_engine.services.retries import retry_delay
 from bpmn_engine.services.runtime import check_variables, load_locked, step_locked
 
@@ -79,7 +79,7 @@ def external_task_fetch_and_lock(
             job.lock_owner = worker_id[:64]
             job.locked_until = now + duration
             job.save(update_fields=["lock_owner", "locked_until"])
-    return [LockedExternalTask(job, _visible_variables(job)) for job in jobs]
+    return [LockedExternalTask(job, job_visible_variables(job)) for job in jobs]
 
 
 @dataclass(frozen=True)
@@ -177,11 +177,15 @@ def external_task_failure(
             )
             job.due_at = now + delay
             job.save()
-            _history(job, "job_failed", error=error, attempt=job.attempts, retry_at=str(job.due_at))
+            job_history(
+                job, "job_failed", error=error, attempt=job.attempts, retry_at=str(job.due_at)
+            )
             return job
         job.state = Job.State.FAILED
         job.save()
-        _raise_incident(job, held.instance, f"{job.topic}: {error} (after {job.attempts} attempts)")
+        job_raise_incident(
+            job, held.instance, f"{job.topic}: {error} (after {job.attempts} attempts)"
+        )
     return job
 
 

@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import logging
 import traceback
-import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -37,13 +35,19 @@ from bpmn_engine import clock
 from bpmn_engine.conf import engine_setting
 from bpmn_engine.handlers.registry import BpmnError, HandlerContext, get_handler
 from bpmn_engine.interpreter.errors import TokenNotWaitingError
-from bpmn_engine.interpreter.state import InstanceState
 from bpmn_engine.models import HistoryEvent, Incident, Job, ProcessInstance
 from bpmn_engine.observability.hooks import job_observed
-from bpmn_engine.persistence.batch import Batch
-from bpmn_engine.persistence.steps import InstanceRef, LockedLoad, StateRead
 from bpmn_engine.services.errors import InvalidInput
 from bpmn_engine.services.job_owners import new_owner, owner_is_gone
+from bpmn_engine.services.job_rows import (
+    Lease as Lease,
+)
+from bpmn_engine.services.job_rows import (
+    job_history,
+    job_lock_for_lease,
+    job_raise_incident,
+    job_visible_variables,
+)
 from bpmn_engine.services.retries import retry_delay
 from bpmn_engine.services.runtime import check_variables, instance_step, lock_instance, step_locked
 
@@ -58,14 +62,6 @@ def job_dispatch(job_id: int, kind: str = Job.Kind.SERVICE) -> None:
         (fire_timer if kind == Job.Kind.TIMER else run_job).delay(job_id)
     except Exception:  # the broker is down: the Job row stays pending for the sweeper
         logger.exception("Could not dispatch job %s; the sweeper will retry", job_id)
-
-
-@dataclass(frozen=True)
-class Lease:
-    job_id: int
-    owner: str
-    context: HandlerContext | None = None
-    """What the handler gets; None for a lease taken back by the sweeper."""
 
 
 def job_lease(*, job_id: int) -> Lease | None:
@@ -89,7 +85,7 @@ def job_lease(*, job_id: int) -> Lease | None:
         job.lock_owner = owner
         job.locked_until = now + timedelta(seconds=engine_setting("JOB_LEASE_SECONDS"))
         job.save(update_fields=["state", "attempts", "lock_owner", "locked_until"])
-        variables = _visible_variables(job)
+        variables = job_visible_variables(job)
     context = HandlerContext(
         instance_id=job.instance.pk,
         business_key=job.instance.business_key,
@@ -115,19 +111,6 @@ def _reclaim_if_owner_gone(job_id: int) -> None:
 
 
 WORKER_LOST = "The worker process running the job died (killed or crashed)"
-
-
-def _visible_variables(job: Job) -> dict[str, Any]:
-    """What the handler sees: the variables visible from its token's scope (one read,
-    no lock: the handler gets a snapshot and its result is merged under the lock)."""
-    if job.instance_id is None or job.token_id is None:  # pragma: no cover - service jobs
-        return {}
-    batch = Batch()
-    read = StateRead(batch, InstanceRef.by_id(job.instance_id))
-    batch.run()
-    state = read.state()
-    token = state.tokens.get(job.token_id.hex)
-    return state.visible_variables(token.scope_id) if token is not None else {}
 
 
 def job_execute(*, job_id: int) -> str:
@@ -157,33 +140,6 @@ def job_execute(*, job_id: int) -> str:
     return job_finish(lease=lease, variables=result)
 
 
-@dataclass(frozen=True)
-class _LockedJob:
-    job: Job
-    instance: ProcessInstance
-    state: InstanceState | None
-
-
-def _locked_job(lease: Lease, *, with_state: bool = False) -> _LockedJob | None:
-    """Lock the instance (the engine's lock order: instance first), then the job, and
-    check the job still carries this lease. None when the lease is stale."""
-    instance_id = Job.objects.filter(pk=lease.job_id).values_list("instance_id", flat=True).first()
-    if instance_id is None:
-        return None
-    batch = Batch()
-    load = LockedLoad(batch, InstanceRef.by_id(instance_id), with_state=with_state)
-    batch.run()
-    instance = load.instance()
-    job = (
-        Job.objects.select_for_update()
-        .filter(pk=lease.job_id, state=Job.State.RUNNING, lock_owner=lease.owner)
-        .first()
-    )
-    if instance is None or job is None:
-        return None
-    return _LockedJob(job, instance, load.state() if with_state else None)
-
-
 def job_finish(*, lease: Lease, variables: Mapping[str, Any] | None) -> str:
     """Phase 3 on success: merge the handler's variables and continue the instance."""
     try:
@@ -191,7 +147,7 @@ def job_finish(*, lease: Lease, variables: Mapping[str, Any] | None) -> str:
     except InvalidInput as exc:
         return job_fail(lease=lease, error=f"Handler returned bad variables: {exc}")
     with transaction.atomic():
-        locked = _locked_job(lease, with_state=True)
+        locked = job_lock_for_lease(lease, with_state=True)
         if locked is None or locked.state is None or locked.job.token_id is None:
             return "stale"
         token_id = locked.job.token_id.hex
@@ -211,7 +167,7 @@ def job_fail(*, lease: Lease, error: str, details: str = "") -> str:
     """Phase 3 on failure: the same row gets a later due time, or becomes an incident."""
     now = clock.now()
     with transaction.atomic():
-        locked = _locked_job(lease)
+        locked = job_lock_for_lease(lease)
         if locked is None:
             return "stale"
         job = locked.job
@@ -223,42 +179,16 @@ def job_fail(*, lease: Lease, error: str, details: str = "") -> str:
             job.due_at = now + retry_delay(job.retry_time_cycle or None, job.attempts)
             job.dispatched_at = None
             job.save()
-            _history(job, "job_failed", error=error, attempt=job.attempts, retry_at=str(job.due_at))
+            job_history(
+                job, "job_failed", error=error, attempt=job.attempts, retry_at=str(job.due_at)
+            )
             return "retry"
         job.state = Job.State.FAILED
         job.save()
-        _raise_incident(
+        job_raise_incident(
             job, locked.instance, f"{job.topic}: {error} (after {job.attempts} attempts)"
         )
     return "incident"
-
-
-def _raise_incident(job: Job, instance: ProcessInstance, message: str) -> None:
-    """Open the incident and count it on the instance row the caller holds locked."""
-    Incident.objects.create(
-        instance=instance,
-        token_id=job.token_id or uuid.UUID(int=0),
-        element_id=job.element_id,
-        job=job,
-        message=message,
-        created_at=clock.now(),
-    )
-    instance.open_incidents += 1
-    instance.save(update_fields=["open_incidents"])
-    _history(job, "incident", message=message)
-
-
-def _history(job: Job, event: str, **data: Any) -> None:
-    if job.instance_id is None:  # pragma: no cover - only service jobs reach here
-        return
-    HistoryEvent.objects.create(
-        instance_id=job.instance_id,
-        event=event,
-        element_id=job.element_id,
-        token_id=job.token_id,
-        data={"job_id": job.pk, "topic": job.topic, **data},
-        timestamp=clock.now(),
-    )
 
 
 def incident_retry(*, incident_id: int, user: str = "") -> Incident:

@@ -12,13 +12,13 @@ from typing import Any
 from django.db import transaction
 
 from bpmn_engine.interpreter.errors import TokenNotWaitingError
-from bpmn_engine.services.jobs import Lease, _locked_job
+from bpmn_engine.services.job_rows import Lease, job_lock_for_lease
 from bpmn_engine.services.runtime import step_locked
 
 
 def job_bpmn_error(*, lease: Lease, code: str, message: str = "") -> str:
     with transaction.atomic():
-        locked = _locked_job(lease, with_state=True)
+        locked = job_lock_for_lease(lease, with_state=True)
         if locked is None or locked.state is None or locked.job.token_id is None:
             return "stale"
         token_id = locked.job.token_id.hex
