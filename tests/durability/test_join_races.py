@@ -92,7 +92,7 @@ def _assert_fired_once_and_not_stuck(boss: Any, instance: ProcessInstance, joine
     assert ProcessInstance.objects.get(pk=instance.pk).state == "completed"
 
 
-@pytest.mark.parametrize(("ways", "races"), [(2, 60), (3, 20), (5, 15)])
+@pytest.mark.parametrize(("ways", "races"), [(2, 1000), (3, 200), (5, 100)])
 def test_a_parallel_join_fires_exactly_once_when_the_last_two_branches_race(
     harness, deployed, boss, ways, races
 ):
@@ -106,7 +106,7 @@ def test_a_parallel_join_fires_exactly_once_when_the_last_two_branches_race(
 
 def test_an_inclusive_join_fires_exactly_once_when_its_branches_race(harness, deployed, boss):
     definition = deployed("activities/inclusive_fork_join")
-    for _ in range(20):
+    for _ in range(200):
         instance = instance_start(definition=definition, variables={"a": True, "b": True})
         _race_last_two(harness, boss, instance, ["A", "B"])
         done = _open_tasks(instance, "Done")
