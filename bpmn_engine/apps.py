@@ -11,5 +11,7 @@ class BpmnEngineConfig(AppConfig):
     def ready(self) -> None:
         from bpmn_engine import checks  # noqa: F401  (registers the system checks)
         from bpmn_engine.handlers.registry import load_handler_modules
+        from bpmn_engine.observability import element_steps
 
         load_handler_modules()
+        element_steps.install()  # step durations per element type, see its docstring

@@ -14,9 +14,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from bpmn_engine import clock
+from bpmn_engine.interpreter import Interpreter
 from bpmn_engine.interpreter.effects import Effect
-from bpmn_engine.interpreter.state import InstanceState, Token, TokenState
-from bpmn_engine.model import BoundaryEvent
+from bpmn_engine.interpreter.errors import ModificationError
+from bpmn_engine.interpreter.state import InstanceState
 from bpmn_engine.models import HistoryEvent, Job, ProcessInstance, Scope
 from bpmn_engine.services.errors import Conflict, InvalidInput, NotFound
 from bpmn_engine.services.identity import username_of
@@ -79,37 +80,17 @@ def instance_modify(
     job or subscriptions) and start new tokens before elements of the process's top level,
     in one step under the instance lock.
 
-    It drives the interpreter's run loop with its own action, as ``Interpreter.modify``
-    would; the method belongs in ``interpreter/engine.py`` and should move there.
     Cancelling every token without starting one is refused: that is a cancellation.
     """
     if not cancel_token_ids and not start_before:
         raise InvalidInput("Give tokens to cancel (cancelTokens) or elements to start before")
+    token_ids = [token_id.replace("-", "") for token_id in cancel_token_ids]
 
-    def modify(interpreter: Any, state: InstanceState) -> list[Effect]:
-        ctx = interpreter._context(state)  # noqa: SLF001 - see the docstring
-        for token_id in cancel_token_ids:
-            token = state.tokens.get(token_id.replace("-", ""))
-            if token is None:
-                raise InvalidInput(f"Token {token_id} is not active in instance {instance_id}")
-            ctx.discard_token(token, reason="cancelled by token modification")
-        model = interpreter.model
-        for element_id in start_before:
-            node = model.nodes.get(element_id)
-            if node is None or node.scope_id != model.id or isinstance(node, BoundaryEvent):
-                raise InvalidInput(
-                    f"{element_id!r} is not an element at the top level of process {model.id!r}"
-                )
-            token = Token(
-                id=interpreter.new_id(),
-                element_id=element_id,
-                scope_id=state.root_scope_id,
-                state=TokenState.READY,
-            )
-            ctx.ready.append(state.add_token(token))
-        if not state.tokens:
-            raise InvalidInput("This would remove every token: cancel the instance instead")
-        return list(interpreter._run(ctx))  # noqa: SLF001
+    def modify(interpreter: Interpreter, state: InstanceState) -> list[Effect]:
+        try:
+            return interpreter.modify(state, cancel_token_ids=token_ids, start_before=start_before)
+        except ModificationError as exc:
+            raise InvalidInput(f"{exc} (instance {instance_id})") from exc
 
     with transaction.atomic():
         result = instance_step(instance_id, modify, user=username_of(user))

@@ -1,7 +1,8 @@
 """The token interpreter: runs a ``ProcessModel`` on an in-memory ``InstanceState``.
 
 Pure Python, no Django. The runtime services call ``Interpreter`` and persist the
-returned effects together with the state's changes; see ``engine.py`` for the run loop
+returned effects together with the state's changes; see ``engine.py`` for the entry
+points, ``run_loop.py`` for the run loop, ``context.py`` for what every behavior shares
 and ``behaviors/`` for the rules of each element kind.
 
 ``Interpreter`` is imported lazily: importing a light submodule (``state``, ``effects``,

@@ -1,106 +1,75 @@
-"""The ``Interpreter``: the entry points the runtime calls, and the run loop.
+"""The ``Interpreter``: the entry points the runtime calls.
 
 Each call mutates the given ``InstanceState`` and returns the effects the runtime must
-persist with it. The run loop takes READY tokens from a queue and hands each to the
-behavior of its element until every token waits, joins, failed or is gone. Errors in the
-diagram or the data (``ElementError``, ``ExpressionError``) never escape: the token parks
-as FAILED with an incident and the other tokens go on. Only misuse of the API raises
-(``TokenNotWaitingError``, ``NotStartableError``, ``InstanceEndedError``).
+persist with it. Every call builds a ``Context`` and hands its READY tokens to the run
+loop (``run_loop.py``). Errors in the diagram or the data never escape (the token parks
+as FAILED with an incident); only misuse of the API raises (``TokenNotWaitingError``,
+``NotStartableError``, ``InstanceEndedError``, ``ModificationError``).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
-from functools import partial
-from types import MappingProxyType
+from collections.abc import Callable, Mapping, Sequence
+from time import perf_counter
 from typing import Any
-from uuid import uuid4
 
-from bpmn_engine.interpreter.behaviors import behavior_for
-from bpmn_engine.interpreter.behaviors.inclusive import release_joins
-from bpmn_engine.interpreter.behaviors.listen import open_boundaries, open_event_subprocesses
-from bpmn_engine.interpreter.conditions import ConditionWatch, has_conditional_events
+from bpmn_engine.interpreter import run_loop, step_observers
+from bpmn_engine.interpreter.behaviors.listen import open_event_subprocesses
+from bpmn_engine.interpreter.conditions import ConditionWatch
 from bpmn_engine.interpreter.context import Context, ElementError
 from bpmn_engine.interpreter.decisions import DecisionResolver
 from bpmn_engine.interpreter.effects import (
-    HISTORY_ELEMENT_STARTED,
-    HISTORY_INCIDENT,
     HISTORY_INSTANCE_CANCELLED,
     HISTORY_INSTANCE_STARTED,
     Effect,
     InstanceEnded,
-    RaiseIncident,
 )
 from bpmn_engine.interpreter.errors import (
     InstanceEndedError,
-    NotStartableError,
+    ModificationError,
     TokenNotWaitingError,
 )
-from bpmn_engine.interpreter.event_index import event_index
 from bpmn_engine.interpreter.expressions import ExpressionError
+from bpmn_engine.interpreter.ids import new_token_id
 from bpmn_engine.interpreter.limits import Limits
+from bpmn_engine.interpreter.model_tables import element_type, model_tables
+from bpmn_engine.interpreter.starting import start_event
 from bpmn_engine.interpreter.state import InstanceState, Scope, Token, TokenState
-from bpmn_engine.model import FlowNode, ProcessModel, ReceiveTask, StartEvent
+from bpmn_engine.interpreter.step_observers import INSTALLED, Installed, StepObserver
+from bpmn_engine.model import BoundaryEvent, ProcessModel, ReceiveTask
+
+__all__ = ["Interpreter", "StepObserver", "element_type"]
 
 READY = TokenState.READY
 WAITING = TokenState.WAITING
 FAILED = TokenState.FAILED
-_WAITS = (WAITING, TokenState.IN_SCOPE)
-"""States in which a token sits on its activity, so its boundary events listen."""
-
-
-def _uuid_hex() -> str:
-    return uuid4().hex
-
-
-def element_type(node: FlowNode) -> str:
-    """The BPMN tag of a node's class: ``UserTask`` -> ``userTask``."""
-    name = type(node).__name__
-    return name[:1].lower() + name[1:]
-
-
-_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
-
-
-def _kind(node: FlowNode) -> str:
-    """A node kind for messages: ``ExclusiveGateway`` -> ``Exclusive gateway``."""
-    return _CAMEL.sub(" ", type(node).__name__).capitalize()
 
 
 class Interpreter:
-    """Runs instances of one process model. Stateless between calls; safe to cache."""
+    """Runs instances of one process model. Stateless between calls; safe to cache.
 
-    __slots__ = (
-        "model",
-        "limits",
-        "new_id",
-        "decisions",
-        "_behaviors",
-        "_node_data",
-        "_conditional",
-    )
+    ``observer`` is told each step's element type and duration; by default it is the
+    one installed process-wide (``step_observers.install``); None turns it off.
+    """
+
+    __slots__ = ("model", "limits", "new_id", "decisions", "observer", "_tables")
 
     def __init__(
         self,
         model: ProcessModel,
         *,
         limits: Limits = Limits(),  # noqa: B008 - Limits is frozen
-        new_id: Callable[[], str] = _uuid_hex,
+        new_id: Callable[[], str] = new_token_id,
         decisions: DecisionResolver | None = None,
+        observer: StepObserver | Installed | None = INSTALLED,
     ) -> None:
         self.model = model
         self.limits = limits
         self.new_id = new_id
         self.decisions = decisions
         """Injected by the runtime: finds DMN decisions (see ``interpreter.decisions``)."""
-        nodes = model.nodes.values()
-        self._conditional = has_conditional_events(model)
-        self._behaviors = {node.id: behavior_for(node) for node in nodes}
-        self._node_data: Mapping[str, Mapping[str, Any]] = {
-            node.id: MappingProxyType({"type": element_type(node), "name": node.name})
-            for node in nodes
-        }
+        self.observer = step_observers.installed() if observer is INSTALLED else observer
+        self._tables = model_tables(model)  # built once per model, not per step
 
     # --- entry points ---------------------------------------------------------------------
 
@@ -112,22 +81,17 @@ class Interpreter:
         initiator: str | None = None,
     ) -> tuple[InstanceState, list[Effect]]:
         """Create an instance at a none start event and run it until it waits or ends."""
-        start = self._start_event(start_event_id)
+        start = start_event(self.model, start_event_id, self._tables.none_starts)
         values = dict(variables or {})
         initiator_variable: str | None = getattr(start, "initiator", None)
         if initiator_variable:
             values[initiator_variable] = initiator
         root_id = self.new_id()
-        state = InstanceState(process_id=self.model.id, root_scope_id=root_id)
-        state.add_scope(
-            Scope(
-                id=root_id,
-                element_id=self.model.id,
-                parent_id=None,
-                token_id=None,
-                variables=values,
-            )
-        )
+        # Positional arguments (a class called with keywords is slower, see
+        # ``effects.history_record``): process id, root scope id; then the root scope's
+        # id, element, parent and waiting token (none for the root), variables.
+        state = InstanceState(self.model.id, root_id)
+        state.add_scope(Scope(root_id, self.model.id, None, None, values))
         ctx = self._context(state)
         if ctx.condition_watch is not None:
             ctx.condition_watch.held.clear()  # a new instance: nothing was true before
@@ -137,10 +101,10 @@ class Interpreter:
             element_id=self.model.id,
             data={"start_event_id": start.id, "initiator": initiator, "variables": list(values)},
         )
-        token = Token(id=self.new_id(), element_id=start.id, scope_id=root_id, state=READY)
+        token = Token(self.new_id(), start.id, root_id, READY)  # id, element, scope, state
         token.leaving = isinstance(start, ReceiveTask)  # its message is what started us
         ctx.ready.append(state.add_token(token))
-        return state, self._run(ctx)
+        return state, run_loop.run(ctx, self.observer)
 
     def complete(
         self,
@@ -155,18 +119,23 @@ class Interpreter:
         if token is None or token.state is not WAITING:
             raise TokenNotWaitingError(token_id)
         complete: Callable[[Context, Token, Mapping[str, Any]], None] | None = getattr(
-            self._behaviors[token.element_id], "complete", None
+            self._tables.behaviors[token.element_id], "complete", None
         )
         if complete is None:
             raise TokenNotWaitingError(token_id, f"Element '{token.element_id}' is no wait state")
         ctx = self._context(state)
+        observer = self.observer
+        element_id = token.element_id
+        started = perf_counter() if observer is not None else 0.0
         values = variables or {}
         ctx.set_variables(token, values, local=local)
         try:
             complete(ctx, token, values)
         except (ElementError, ExpressionError) as error:
-            self._fail(ctx, token, error)
-        return self._run(ctx)
+            run_loop.fail(ctx, token, error)
+        if observer is not None:  # the wait state's second step: leaving after its work
+            observer(self._tables.element_types.get(element_id, ""), perf_counter() - started)
+        return run_loop.run(ctx, observer)
 
     def trigger(
         self,
@@ -186,8 +155,8 @@ class Interpreter:
         try:
             fire(ctx, token_id, element_id, dict(variables or {}))
         except (ElementError, ExpressionError) as error:
-            self._fail(ctx, state.tokens[token_id], error)
-        return self._run(ctx)
+            run_loop.fail(ctx, state.tokens[token_id], error)
+        return run_loop.run(ctx, self.observer)
 
     def throw_error(
         self, state: InstanceState, *, token_id: str, code: str | None, message: str = ""
@@ -204,8 +173,8 @@ class Interpreter:
             throw_error(ctx, token, code, from_activity=True)
         except ElementError as error:
             detail = f": {message}" if message else ""
-            self._incident(ctx, token, error.message + detail)
-        return self._run(ctx)
+            run_loop.incident(ctx, token, error.message + detail)
+        return run_loop.run(ctx, self.observer)
 
     def escalate(self, state: InstanceState, *, token_id: str, code: str | None) -> list[Effect]:
         """The instance called by the call activity ``token_id`` waits on escalated
@@ -217,7 +186,7 @@ class Interpreter:
             raise TokenNotWaitingError(token_id)
         ctx = self._context(state)
         escalate_from_call(ctx, token, code)
-        return self._run(ctx)
+        return run_loop.run(ctx, self.observer)
 
     def retry(self, state: InstanceState, *, token_id: str) -> list[Effect]:
         """Re-execute a FAILED token's element (or only its leaving, see ``Token.leaving``)."""
@@ -227,7 +196,7 @@ class Interpreter:
         ctx = self._context(state)
         state.update_token(token, state=READY)
         ctx.ready.append(token)
-        return self._run(ctx)
+        return run_loop.run(ctx, self.observer)
 
     def cancel(self, state: InstanceState, *, reason: str = "") -> list[Effect]:
         """Cancel the whole instance: close all open work and remove every token."""
@@ -243,95 +212,47 @@ class Interpreter:
         """Run the READY tokens of a state loaded from storage (a crash mid-call)."""
         ctx = self._context(state)
         ctx.ready.extend(t for t in state.tokens.values() if t.state is READY)
-        return self._run(ctx)
+        return run_loop.run(ctx, self.observer)
 
-    # --- the run loop -------------------------------------------------------------------------
+    def modify(
+        self,
+        state: InstanceState,
+        *,
+        cancel_token_ids: Sequence[str] = (),
+        start_before: Sequence[str] = (),
+    ) -> list[Effect]:
+        """Token modification (an operator's repair): cancel tokens, closing their open
+        task, job or listeners, then start new tokens before elements of the process's
+        top level, and run. Checked before anything runs where possible; raises
+        ``ModificationError`` for an unknown token or element, or when no token would be
+        left (that is a cancellation, not a modification)."""
+        model = self.model
+        for element_id in start_before:
+            node = model.nodes.get(element_id)
+            if node is None or node.scope_id != model.id or isinstance(node, BoundaryEvent):
+                raise ModificationError(
+                    f"{element_id!r} is not an element at the top level of process {model.id!r}"
+                )
+        for token_id in cancel_token_ids:
+            if token_id not in state.tokens:
+                raise ModificationError(f"Token {token_id} is not active")
+        ctx = self._context(state)
+        for token_id in cancel_token_ids:
+            token = state.tokens.get(token_id)
+            if token is not None:  # not discarded with an earlier one
+                ctx.discard_token(token, reason="cancelled by token modification")
+        for element_id in start_before:
+            token = Token(
+                id=self.new_id(), element_id=element_id, scope_id=state.root_scope_id, state=READY
+            )
+            ctx.ready.append(state.add_token(token))
+        if not state.tokens:
+            raise ModificationError("This would remove every token: cancel the instance instead")
+        return run_loop.run(ctx, self.observer)
 
     def _context(self, state: InstanceState) -> Context:
-        ctx = Context(
-            self.model,
-            state,
-            limits=self.limits,
-            new_id=self.new_id,
-            behaviors=self._behaviors,
-            node_data=self._node_data,
-            decisions=self.decisions,
-        )
-        if self._conditional:  # conditions' "before" values, see interpreter/conditions.py
+        # positional: a class called with keywords packs and unpacks a dict
+        ctx = Context(self.model, state, self.limits, self.new_id, self._tables, self.decisions)
+        if self._tables.conditional_events:  # conditions' "before" values (conditions.py)
             ctx.condition_watch = ConditionWatch.open(ctx)
         return ctx
-
-    def _run(self, ctx: Context) -> list[Effect]:
-        ready = ctx.ready
-        tokens = ctx.state.tokens
-        behaviors = self._behaviors
-        boundaries = event_index(self.model).on_enter
-        steps = 0
-        max_steps = self.limits.max_steps
-        watch = ctx.condition_watch
-        if watch is not None:
-            watch.check(ctx, partial(self._fail, ctx))  # changes made before the loop
-        while ready or release_joins(ctx):  # inclusive/complex joins nothing can reach
-            token = ready.popleft()
-            if tokens.get(token.id) is not token or token.state is not READY:
-                continue  # ended meanwhile (terminate) or already handled
-            if steps >= max_steps:
-                self._stop_loop(ctx)
-                break
-            steps += 1
-            try:
-                if token.leaving:
-                    ctx.pass_through(token)
-                else:
-                    ctx.history(HISTORY_ELEMENT_STARTED, token)
-                    element_id = token.element_id
-                    behaviors[element_id].enter(ctx, token)
-                    if element_id in boundaries and token.element_id == element_id:
-                        if tokens.get(token.id) is token and token.state in _WAITS:
-                            if not ctx.is_loop_instance(token):  # the loop body listens
-                                open_boundaries(ctx, token)
-            except (ElementError, ExpressionError) as error:
-                self._fail(ctx, token, error)
-            if watch is not None:  # conditional events: fire the ones that became true
-                watch.check(ctx, partial(self._fail, ctx))
-        return ctx.effects
-
-    def _stop_loop(self, ctx: Context) -> None:
-        """The step limit was hit: park every READY token with an incident."""
-        message = f"step limit of {self.limits.max_steps} exceeded: a loop with no wait state?"
-        for token in [t for t in ctx.state.tokens.values() if t.state is READY]:
-            self._incident(ctx, token, message)
-        ctx.ready.clear()
-
-    def _fail(self, ctx: Context, token: Token, error: ElementError | ExpressionError) -> None:
-        message = error.message
-        if isinstance(error, ExpressionError):
-            node = self.model.nodes[token.element_id]
-            message = f"{_kind(node)} '{node.id}' failed: {message}"
-        self._incident(ctx, token, message)
-
-    @staticmethod
-    def _incident(ctx: Context, token: Token, message: str) -> None:
-        ctx.state.update_token(token, state=FAILED)
-        ctx.emit(RaiseIncident(token_id=token.id, element_id=token.element_id, message=message))
-        ctx.history(HISTORY_INCIDENT, token, data={"message": message})
-
-    def _start_event(self, start_event_id: str | None) -> StartEvent | ReceiveTask:
-        model = self.model
-        if not model.is_executable:
-            raise NotStartableError(f"Process '{model.id}' is not executable")
-        starts = model.none_start_events(model.id)
-        if start_event_id is None:
-            if not starts:
-                raise NotStartableError(f"Process '{model.id}' has no none start event")
-            return starts[0]
-        for start in starts:
-            if start.id == start_event_id:
-                return start
-        node = model.nodes.get(start_event_id)
-        if node is not None and node.scope_id == model.id and not node.incoming:
-            if isinstance(node, StartEvent) or (isinstance(node, ReceiveTask) and node.instantiate):
-                return node  # an event start: the runtime decided the event happened
-        raise NotStartableError(
-            f"'{start_event_id}' is not a none start event of process '{model.id}'"
-        )

@@ -24,3 +24,8 @@ class NotStartableError(InterpreterError):
 
 class InstanceEndedError(InterpreterError):
     """The instance has no tokens left (it completed, terminated or was cancelled)."""
+
+
+class ModificationError(InterpreterError):
+    """A token modification names a token that is not active or an element it cannot
+    start before, or would leave no token (that is a cancellation)."""

@@ -152,6 +152,12 @@ class InstanceState:
     def set_variables(
         self, scope_id: str, values: Mapping[str, Any], *, local: bool = False
     ) -> None:
+        if not values:
+            return
+        if scope_id == self.root_scope_id:  # the usual case: every write goes to the root
+            self.root.variables.update(values)
+            self.changes.scopes_saved.add(scope_id)
+            return
         for name, value in values.items():
             self.set_variable(scope_id, name, value, local=local)
 

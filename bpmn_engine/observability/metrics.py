@@ -68,3 +68,12 @@ TIMER_LATENESS = Histogram(
     buckets=_LATENESS_BUCKETS,
     registry=ENGINE_REGISTRY,
 )
+ELEMENT_STEP_DURATION = Histogram(
+    "baton_element_step_duration_seconds",
+    "Interpreter time of one element step (entering an element, or leaving it after its "
+    "work), by BPMN element type; reported by the interpreter's step observer "
+    "(observability/element_steps.py).",
+    ["element_type"],
+    buckets=(0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.01, 0.1),
+    registry=ENGINE_REGISTRY,
+)
