@@ -17,7 +17,8 @@ Variables only change inside an interpreter call, so the "before" values are tak
 the call begins (``ConditionWatch.open``) and updated after each step of the run loop.
 Only models that contain a conditional event get a watch, so other instances pay nothing.
 A condition naming a variable that is not set yet is false (that is what such an event
-usually waits for). Any other failure parks the listening token with an incident; the
+usually waits for), and so is a null result (FEEL's "unknown": ``= amount > 5`` while
+amount is null). Any other failure parks the listening token with an incident; the
 condition of an event subprocess start (no token of its own to park) counts as false
 and the failure is written to the history.
 """
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 _ACTIVITY_WAITS = (TokenState.WAITING, TokenState.IN_SCOPE)
 
 Fail = Callable[[Token, ElementError], None]
-"""How the interpreter parks a token with an incident (``Interpreter._fail``)."""
+"""How the interpreter parks a token with an incident (``run_loop.fail``)."""
 
 Key = tuple[str, str]
 """(id of the listening token or scope, id of the conditional event)."""
@@ -154,6 +155,8 @@ def _holds(ctx: Context, key: Key, node: FlowNode, scope_id: str) -> bool:
         return False
     if result is True or result is False:
         return result
+    if result is None:
+        return False  # FEEL's "unknown" (a comparison with null): not true yet
     _report(ctx, key, node, f"Condition of '{node.id}' gave {result!r}, not true or false")
     return False
 

@@ -59,6 +59,8 @@ def _build(model: ProcessModel) -> EventIndex:
             listening.add(node.attached_to)
         elif isinstance(node, IntermediateCatchEvent | ReceiveTask | EventBasedGateway):
             listening.add(node.id)
+        elif isinstance(node, StartEvent) and node.parallel_multiple:
+            listening.add(node.id)  # it waits for its other events (parallel_multiple.py)
     return EventIndex(
         boundaries={k: tuple(v) for k, v in boundaries.items()},
         listening=frozenset(listening),

@@ -13,6 +13,12 @@ from typing import TYPE_CHECKING, Any
 from bpmn_engine.interpreter.behaviors.boundary import fire_boundary
 from bpmn_engine.interpreter.behaviors.catch import CatchEventBehavior, EventBasedGatewayBehavior
 from bpmn_engine.interpreter.behaviors.event_subprocess import start_event_subprocess
+from bpmn_engine.interpreter.behaviors.parallel_multiple import (
+    collects_parts,
+    is_parallel,
+    part_fired,
+    split_part,
+)
 from bpmn_engine.interpreter.errors import TokenNotWaitingError
 from bpmn_engine.interpreter.event_index import event_index
 from bpmn_engine.interpreter.state import TokenState
@@ -25,7 +31,12 @@ _LISTENING_STATES = (TokenState.WAITING, TokenState.IN_SCOPE, TokenState.FAILED)
 
 
 def fire(ctx: Context, token_id: str, element_id: str, variables: Mapping[str, Any]) -> None:
-    """Run the effect of the event; ``TokenNotWaitingError`` if nobody listens any more."""
+    """Run the effect of the event; ``TokenNotWaitingError`` if nobody listens any more.
+
+    ``element_id`` may be a part id of a parallel multiple event (``Catch#1``): the
+    event fires once every part has (``behaviors/parallel_multiple.py``).
+    """
+    element_id, part = split_part(element_id)
     token = ctx.state.tokens.get(token_id)
     node = ctx.model.nodes.get(element_id)
     scope = ctx.state.scopes.get(token_id)
@@ -36,10 +47,15 @@ def fire(ctx: Context, token_id: str, element_id: str, variables: Mapping[str, A
             return
     if token is None or node is None or token.state not in _LISTENING_STATES:
         raise TokenNotWaitingError(token_id, f"No token listens for '{element_id}' any more")
+    if part is not None and is_parallel(node) and collects_parts(ctx, token, node):
+        if not part_fired(ctx, token, node, part, variables):
+            return  # the other definitions have not all triggered yet
+        variables = {}  # each part's variables were set when it triggered
     if isinstance(node, BoundaryEvent) and node.attached_to == token.element_id:
         fire_boundary(ctx, token, node, variables)
         return
     behavior = ctx.behaviors.get(token.element_id)
+    behavior = getattr(behavior, "inner", behavior)  # an event with an ioMapping is wrapped
     if token.state is TokenState.WAITING:
         if isinstance(behavior, EventBasedGatewayBehavior):
             behavior.fire(ctx, token, element_id, variables)

@@ -7,6 +7,7 @@ Nothing here imports Django, so the model can be built and tested without a data
 from bpmn_engine.model.activities import (
     DECISION_VARIABLE_PROPERTY,
     DEFAULT_DECISION_VARIABLE,
+    ComplexBehavior,
     InputOutput,
     IoParameter,
     LoopCharacteristics,
@@ -26,21 +27,17 @@ from bpmn_engine.model.definitions import (
     Participant,
 )
 from bpmn_engine.model.elements import (
+    AdHocSubProcess,
     BusinessRuleTask,
     CallActivity,
-    ComplexGateway,
     Element,
     EndEvent,
     EventDefinition,
-    ExclusiveGateway,
     Extensions,
     FlowNode,
     FormField,
     FormFieldOption,
-    Gateway,
-    InclusiveGateway,
     ManualTask,
-    ParallelGateway,
     ScriptTask,
     SendTask,
     SequenceFlow,
@@ -68,6 +65,13 @@ from bpmn_engine.model.events import (
     SignalEventDefinition,
     TimerEventDefinition,
 )
+from bpmn_engine.model.gateways import (
+    ComplexGateway,
+    ExclusiveGateway,
+    Gateway,
+    InclusiveGateway,
+    ParallelGateway,
+)
 from bpmn_engine.model.process import Lane, ProcessModel
 
 __all__ = [
@@ -80,6 +84,8 @@ __all__ = [
     "IoParameter",
     "LoopCharacteristics",
     "MultiInstanceLoop",
+    "ComplexBehavior",
+    "AdHocSubProcess",
     "StandardLoop",
     "BoundaryEvent",
     "ConditionalEventDefinition",

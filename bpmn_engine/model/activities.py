@@ -9,6 +9,10 @@ the text the modeler wrote (Zeebe's ``=`` FEEL marker already dropped).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bpmn_engine.model.elements import EventDefinition
 
 DEFAULT_DECISION_VARIABLE = "approved"
 """The variable a multi-instance user task counts into ``nrOfApproved``/``nrOfRejected``."""
@@ -21,10 +25,18 @@ DECISION_VARIABLE_PROPERTY = "baton.decisionVariable"
 class MultiInstanceLoop:
     """``multiInstanceLoopCharacteristics`` (Camunda 7 and Zeebe dialects merged).
 
-    Exactly one of ``cardinality`` and ``collection`` is set (the parser checks it).
+    ``collection`` counts the instances, else ``cardinality``. With neither (as
+    modeling-only diagrams draw it) the number of instances is undefined: the parser
+    warns and a token reaching the activity raises an incident naming it.
     ``collection`` is an expression whose value is a list; a bare variable name is an
-    expression too. ``behavior`` is BPMN's multi-instance event behavior; only ``None``
-    and ``All`` run, since both throw no event the engine would have to route.
+    expression too.
+
+    ``behavior`` is BPMN's multi-instance event behavior (section 10.3.8): when an
+    instance completes, ``None`` throws ``none_behavior_event`` every time, ``One``
+    throws ``one_behavior_event`` for the first instance only, ``All`` throws nothing,
+    and ``Complex`` throws the events of every ``complex_behaviors`` entry whose
+    condition holds. The events are implicit throws caught by the boundary events of
+    the multi-instance activity itself.
     """
 
     sequential: bool = False
@@ -35,6 +47,18 @@ class MultiInstanceLoop:
     output_collection: str | None = None
     output_element: str | None = None
     behavior: str = "All"
+    none_behavior_event: EventDefinition | None = None
+    one_behavior_event: EventDefinition | None = None
+    complex_behaviors: tuple[ComplexBehavior, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComplexBehavior:
+    """``complexBehaviorDefinition``: after each instance, when ``condition`` holds, the
+    ``events`` (of its implicit throw event) are thrown to the activity's boundary."""
+
+    condition: str
+    events: tuple[EventDefinition, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -43,6 +67,8 @@ class StandardLoop:
 
     With ``test_before`` the condition is also tested before the first run (a while
     loop); otherwise the first run always happens (do-while). ``maximum`` caps the runs.
+    No condition counts as one that always holds, so a loop with neither condition nor
+    maximum repeats until something else ends it (see ``interpreter/behaviors/loop.py``).
     """
 
     condition: str | None = None
@@ -59,7 +85,8 @@ class IoParameter:
 
     ``kind`` is ``text`` (``template`` is a text or ``${...}`` template), ``null`` (empty
     body), ``list`` (``entries`` hold ``("", template)`` per value) or ``map``
-    (``entries`` hold ``(key, template)``).
+    (``entries`` hold ``(key, template)``); from ``zeebe:ioMapping`` also ``feel``
+    (``template`` is the ``=`` FEEL source) or ``literal`` (``template`` is the value).
     """
 
     name: str

@@ -108,6 +108,8 @@ class StartEvent(FlowNode):
     """``camunda:initiator``: the variable that receives the starting user's name."""
     interrupting: bool = True
     """``isInterrupting``: only meaningful for the start event of an event subprocess."""
+    parallel_multiple: bool = False
+    """``parallelMultiple``: with several definitions, all of them must trigger it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -117,42 +119,6 @@ class EndEvent(FlowNode):
     @property
     def terminates(self) -> bool:
         return any(isinstance(d, TerminateEventDefinition) for d in self.event_definitions)
-
-
-# --- gateways -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Gateway(FlowNode):
-    pass
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ExclusiveGateway(Gateway):
-    """Takes the first outgoing flow whose condition holds, else ``default_flow``."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ParallelGateway(Gateway):
-    """Forks to every outgoing flow; joins by waiting for one token per incoming flow."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class InclusiveGateway(Gateway):
-    """Forks to every flow whose condition holds (else the default); joins by waiting only
-    for the tokens that can still arrive (see ``behaviors/inclusive.py``)."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ComplexGateway(Gateway):
-    """Forks like an inclusive gateway; joins when ``activation_condition`` holds.
-
-    The condition sees ``activationCount`` (tokens waiting at the gateway); without one
-    the gateway fires on the first token (a discriminator). Tokens of the same round that
-    arrive after it fired are consumed until the gateway resets.
-    """
-
-    activation_condition: str | None = None
 
 
 # --- activities -----------------------------------------------------------------------
@@ -261,6 +227,23 @@ class ScriptTask(Task):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SubProcess(FlowNode):
     """An embedded subprocess: its children live in a scope with its own variables."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AdHocSubProcess(SubProcess):
+    """``adHocSubProcess`` (BPMN 2.0 section 10.3.5): its activities have no required
+    order; the ones without incoming flows are enabled when it starts.
+
+    ``ordering`` is ``Parallel`` (the enabled activities all run at once) or
+    ``Sequential`` (one at a time). ``completion_condition`` is evaluated whenever an
+    inner path ends; ``cancel_remaining_instances`` says whether activities still running
+    then are cancelled (true, the default) or allowed to finish. How it runs is
+    described in ``interpreter/behaviors/adhoc.py``.
+    """
+
+    ordering: str = "Parallel"
+    completion_condition: str | None = None
+    cancel_remaining_instances: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

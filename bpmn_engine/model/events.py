@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bpmn_engine.model.elements import EventDefinition, FlowNode, Gateway, SubProcess, Task
+from bpmn_engine.model.elements import EventDefinition, FlowNode, SubProcess, Task
+from bpmn_engine.model.gateways import Gateway
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -69,11 +70,15 @@ class BoundaryEvent(FlowNode):
     attached_to: str
     cancel_activity: bool = True
     event_definitions: tuple[EventDefinition, ...] = ()
+    parallel_multiple: bool = False
+    """``parallelMultiple``: with several definitions, all of them must trigger it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class IntermediateCatchEvent(FlowNode):
     event_definitions: tuple[EventDefinition, ...] = ()
+    parallel_multiple: bool = False
+    """``parallelMultiple``: with several definitions, all of them must trigger it."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

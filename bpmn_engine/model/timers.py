@@ -16,6 +16,8 @@ _DURATION = re.compile(
     r"(?:T(?=\d)(?:(?P<h>\d+)H)?(?:(?P<mi>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?"
 )
 _REPEAT = re.compile(r"R(?P<n>\d*)")
+MAX_DURATION_DAYS = 1000 * 365
+"""Longer durations are refused: the due date must stay within what a datetime holds."""
 
 
 class TimerValueError(ValueError):
@@ -29,7 +31,12 @@ def parse_duration(text: str) -> timedelta:
         raise TimerValueError(f"'{text}' is not an ISO 8601 duration (e.g. PT10M)")
     part = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
     days = part["y"] * 365 + part["mo"] * 30 + part["w"] * 7 + part["d"]
-    return timedelta(days=days, hours=part["h"], minutes=part["mi"], seconds=part["s"])
+    if days + (part["h"] / 24 + part["mi"] / 1440 + part["s"] / 86400) > MAX_DURATION_DAYS:
+        raise TimerValueError(f"'{text}' is longer than {MAX_DURATION_DAYS // 365} years")
+    try:
+        return timedelta(days=days, hours=part["h"], minutes=part["mi"], seconds=part["s"])
+    except OverflowError:  # an uploaded diagram's value must be refused, not crash
+        raise TimerValueError(f"'{text}' is too long a duration") from None
 
 
 def parse_date(text: str) -> datetime:
@@ -89,7 +96,7 @@ def first_due(timer_type: str, value: str, now: datetime) -> tuple[datetime, int
     if timer_type == "date":
         return parse_date(value), 0
     if timer_type == "duration":
-        return now + parse_duration(value), 0
+        return _later(now, parse_duration(value), value), 0
     cycle = parse_cycle(value)
     remaining = None if cycle.repeats is None else max(cycle.repeats - 1, 0)
     return next_in_cycle(cycle, now, first=True), remaining
@@ -103,4 +110,11 @@ def next_in_cycle(cycle: Cycle, after: datetime, *, first: bool = False) -> date
     interval = cycle.interval or timedelta()
     if first and cycle.start is not None and cycle.start > after:
         return cycle.start
-    return after + interval
+    return _later(after, interval, str(interval))
+
+
+def _later(when: datetime, duration: timedelta, text: str) -> datetime:
+    try:
+        return when + duration
+    except OverflowError:
+        raise TimerValueError(f"'{text}' ends after the year 9999") from None

@@ -21,7 +21,6 @@ from bpmn_engine.parser.namespaces import CAMUNDA_NAMESPACES, elements, is_bpmn,
 UNSUPPORTED_NODES = frozenset(
     {
         "implicitThrowEvent",
-        "adHocSubProcess",
         "callChoreography",
         "choreographyTask",
         "subChoreography",
@@ -53,38 +52,6 @@ def start_event_definitions(el: etree._Element) -> str | None:
 def end_event_definitions(el: etree._Element) -> str | None:
     """See ``event_support.SUPPORTED_DEFINITIONS`` for the definitions that run."""
     return unsupported_event_definition(el)
-
-
-def loop_characteristics(el: etree._Element) -> str | None:
-    """Multi-instance and standard loops run (see builders/loops.py), except:
-
-    - multi-instance event behaviors ``One``/``Complex`` (they throw events to boundary
-      events);
-    - loops drawn without what makes them executable (no cardinality or collection, no
-      condition or maximum), as modeling-only diagrams do: viewable, not runnable.
-    """
-    for child in elements(el):
-        if is_bpmn(child, "multiInstanceLoopCharacteristics"):
-            behavior = child.get("behavior", "All")
-            if behavior in ("One", "Complex"):
-                return f'multiInstanceLoopCharacteristics behavior="{behavior}"'
-            if not _has_child(child, "loopCardinality") and not _names_collection(child):
-                return "multiInstanceLoopCharacteristics without loopCardinality or collection"
-        if is_bpmn(child, "standardLoopCharacteristics"):
-            if child.get("loopMaximum") is None and not _has_child(child, "loopCondition"):
-                return "standardLoopCharacteristics without loopCondition or loopMaximum"
-    return None
-
-
-def _has_child(el: etree._Element, local: str) -> bool:
-    return any(is_bpmn(child, local) for child in elements(el))
-
-
-def _names_collection(el: etree._Element) -> bool:
-    """``camunda:collection`` or a Zeebe ``inputCollection`` in the extension elements."""
-    if any(el.get(f"{{{namespace}}}collection") for namespace in CAMUNDA_NAMESPACES):
-        return True
-    return any(child.get("inputCollection") for child in el.iter() if child is not el)
 
 
 def event_subprocess(el: etree._Element) -> str | None:
@@ -123,7 +90,9 @@ def camunda_connector(el: etree._Element) -> str | None:
     return None
 
 
-_ACTIVITY_CHECKS: tuple[SupportCheck, ...] = (loop_characteristics,)
+_ACTIVITY_CHECKS: tuple[SupportCheck, ...] = ()
+"""Every loop runs: multi-instance with any event behavior, and standard loops; loops
+drawn without a count or an end deploy with a warning (see builders/loops.py)."""
 
 SUPPORT_CHECKS: dict[str, tuple[SupportCheck, ...]] = {
     "startEvent": (start_event_definitions,),
@@ -135,8 +104,9 @@ SUPPORT_CHECKS: dict[str, tuple[SupportCheck, ...]] = {
     "sendTask": (*_ACTIVITY_CHECKS, camunda_connector),
     "businessRuleTask": (*_ACTIVITY_CHECKS, camunda_connector),
     "scriptTask": (*_ACTIVITY_CHECKS, external_script),
-    "subProcess": (*_ACTIVITY_CHECKS, empty_subprocess),
+    "subProcess": _ACTIVITY_CHECKS,  # an empty one completes at once (behaviors/subprocess)
     "transaction": (*_ACTIVITY_CHECKS, empty_subprocess),
+    "adHocSubProcess": (*_ACTIVITY_CHECKS, empty_subprocess),
     "callActivity": _ACTIVITY_CHECKS,
     "intermediateCatchEvent": (unsupported_event_definition,),
     "intermediateThrowEvent": (unsupported_event_definition,),

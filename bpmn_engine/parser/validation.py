@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from bpmn_engine.model import (
+    AdHocSubProcess,
     Definitions,
     EndEvent,
     FlowNode,
@@ -22,8 +23,10 @@ from bpmn_engine.model import (
     SubProcess,
     UnsupportedNode,
 )
+from bpmn_engine.model.adhoc import enabled_activities
 from bpmn_engine.parser.errors import ERROR, WARNING, DeployIssue
 from bpmn_engine.parser.event_validation import EVENT_CHECKS
+from bpmn_engine.parser.gateway_validation import GATEWAY_CHECKS
 
 ProcessCheck = Callable[[ProcessModel], Iterator[DeployIssue]]
 
@@ -118,7 +121,18 @@ def start_events(process: ProcessModel) -> Iterator[DeployIssue]:
     scopes: list[FlowNode | ProcessModel] = [process]
     scopes += [node for node in process.nodes.values() if isinstance(node, SubProcess)]
     for scope in scopes:
+        if isinstance(scope, AdHocSubProcess):  # starts at its enabled activities
+            if not enabled_activities(process, scope.id):
+                yield _issue(
+                    process,
+                    f"ad-hoc subprocess '{scope.id}' has no activity without incoming flow, "
+                    "so nothing in it can start",
+                    scope,
+                )
+            continue
         children = process.children(scope.id)
+        if scope is not process and not children:
+            continue  # an empty (collapsed placeholder) subprocess completes at once
         if process.none_start_events(scope.id) or any(
             isinstance(node, UnsupportedNode | StartEvent | ReceiveTask) and not node.incoming
             for node in children
@@ -158,6 +172,7 @@ PROCESS_CHECKS: tuple[ProcessCheck, ...] = (
     unsupported_nodes,
     retry_time_cycles,
     *EVENT_CHECKS,
+    *GATEWAY_CHECKS,
 )
 
 

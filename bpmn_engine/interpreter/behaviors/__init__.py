@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from bpmn_engine.interpreter.behaviors.adhoc import AdHocSubProcessBehavior
 from bpmn_engine.interpreter.behaviors.base import (
     Behavior,
     PassThroughBehavior,
@@ -48,6 +49,7 @@ from bpmn_engine.interpreter.behaviors.tasks import (
 )
 from bpmn_engine.interpreter.context import ElementError
 from bpmn_engine.model import (
+    AdHocSubProcess,
     BoundaryEvent,
     BusinessRuleTask,
     CallActivity,
@@ -111,6 +113,7 @@ BEHAVIORS: Mapping[type[FlowNode], Behavior] = {
     ScriptTask: ScriptTaskBehavior(),
     SubProcess: SubProcessBehavior(),
     Transaction: SubProcessBehavior(),
+    AdHocSubProcess: AdHocSubProcessBehavior(),
     EventSubProcess: EventSubProcessBehavior(),
     CallActivity: CallActivityBehavior(),
 }

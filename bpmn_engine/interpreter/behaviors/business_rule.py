@@ -18,6 +18,7 @@ from bpmn_engine.interpreter.behaviors.tasks import ServiceTaskBehavior, check_s
 from bpmn_engine.interpreter.context import ElementError
 from bpmn_engine.interpreter.decisions import DecisionNotFound
 from bpmn_engine.interpreter.expressions import ExpressionError
+from bpmn_engine.interpreter.expressions.feel import is_feel
 from bpmn_engine.model import BusinessRuleTask
 
 if TYPE_CHECKING:
@@ -49,9 +50,13 @@ class BusinessRuleTaskBehavior(ServiceTaskBehavior):
 
 
 def _resolve(ctx: Context, node: BusinessRuleTask, variables: Mapping[str, Any]) -> Decision:
-    """The decision named by ``decisionRef`` (which may be a ``${...}`` template)."""
+    """The decision named by ``decisionRef`` (which may be a ``${...}`` template) or by a
+    Zeebe ``decisionId`` (which may be FEEL, ``= ...``)."""
     try:
-        key = str(compiled.template(node.decision_ref).evaluate(variables)).strip()
+        if is_feel(node.decision_ref):
+            key = str(compiled.expression(node.decision_ref).evaluate(variables)).strip()
+        else:
+            key = str(compiled.template(node.decision_ref).evaluate(variables)).strip()
     except ExpressionError as error:
         raise ElementError(
             f"The decisionRef of business rule task '{node.id}' failed: {error.message}"

@@ -11,6 +11,7 @@ Removing the waiting token (cancel, terminate) emits ``CancelCalledInstance``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
@@ -18,6 +19,7 @@ from bpmn_engine.interpreter import compiled
 from bpmn_engine.interpreter.context import ElementError
 from bpmn_engine.interpreter.effects import CancelCalledInstance, StartCalledInstance
 from bpmn_engine.interpreter.expressions import ExpressionError
+from bpmn_engine.interpreter.expressions.feel import is_feel
 from bpmn_engine.model import CallActivity, VariableMapping
 
 if TYPE_CHECKING:
@@ -42,6 +44,7 @@ class CallActivityBehavior:
             version=_version(node, visible),
             variables=map_variables(node, node.in_mappings, visible, local),
             business_key=_business_key(node, visible),
+            inherit_business_key=_inherits_business_key(node),
         )
         ctx.wait(token)
         ctx.emit(effect)
@@ -82,7 +85,10 @@ def map_variables(
 
 
 def _evaluate(node: CallActivity, source: str, variables: Mapping[str, Any]) -> Any:
+    """A template (``${...}``), or one FEEL expression (a Zeebe mapping, ``= ...``)."""
     try:
+        if is_feel(source):
+            return compiled.expression(source).evaluate(variables)
         return compiled.template(source).evaluate(variables)
     except ExpressionError as error:
         raise ElementError(
@@ -116,8 +122,19 @@ def _version(node: CallActivity, variables: Mapping[str, Any]) -> int | None:
     return version
 
 
+_PARENT_BUSINESS_KEY = re.compile(
+    r"\s*[$#]\{\s*execution\.(processBusinessKey|businessKey)\s*\}\s*"
+)
+"""Camunda's idiom for passing the caller's business key on. ``execution`` is Camunda's
+Java object, not a variable: the runtime fills the key in instead (``calls.call_start``)."""
+
+
+def _inherits_business_key(node: CallActivity) -> bool:
+    return node.business_key is not None and bool(_PARENT_BUSINESS_KEY.fullmatch(node.business_key))
+
+
 def _business_key(node: CallActivity, variables: Mapping[str, Any]) -> str | None:
-    if node.business_key is None:
+    if node.business_key is None or _inherits_business_key(node):
         return None
     value = _evaluate(node, node.business_key, variables)
     return "" if value is None else str(value)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from bpmn_engine.interpreter.behaviors import io
 from bpmn_engine.interpreter.behaviors.listen import listen, stop_listening
 from bpmn_engine.interpreter.context import ElementError
 from bpmn_engine.interpreter.effects import HISTORY_ELEMENT_STARTED, HISTORY_EVENT_TRIGGERED
@@ -34,6 +35,10 @@ class CatchEventBehavior:
     def trigger(self, ctx: Context, token: Token, variables: Mapping[str, Any]) -> None:
         ctx.history(HISTORY_EVENT_TRIGGERED, token)
         ctx.set_variables(token, variables)
+        if ctx.is_loop_instance(token):
+            # a looping receive task, or an event with an ioMapping: its token returns
+            # to the loop body instead of leaving, so nothing else closes its listener
+            stop_listening(ctx, token)
         ctx.pass_through(token)
 
     def cancel(self, ctx: Context, token: Token, reason: str) -> None:
@@ -67,12 +72,15 @@ class EventBasedGatewayBehavior:
         self, ctx: Context, token: Token, element_id: str, variables: Mapping[str, Any]
     ) -> None:
         flow = next(f for f in ctx.model.outgoing(token.element_id) if f.target_id == element_id)
+        # before anything moves: a failing output mapping leaves the gateway waiting
+        outputs = io.event_outputs(ctx, ctx.model.nodes[element_id], token, variables)
         stop_listening(ctx, token)
         ctx.leave(token, [flow])
         ctx.ready.remove(token)
         ctx.history(HISTORY_ELEMENT_STARTED, token)
         ctx.history(HISTORY_EVENT_TRIGGERED, token)
         ctx.set_variables(token, variables)
+        ctx.set_variables(token, outputs)
         ctx.pass_through(token)
 
     def cancel(self, ctx: Context, token: Token, reason: str) -> None:

@@ -24,19 +24,24 @@ the records' scope, holding the snapshot). ``Context.end_token`` calls ``handler
 when a token ends: when it was a handler's last token, the handler scope goes and the
 next handler starts; after the last one the thrower leaves normally (waitForCompletion).
 
-Not supported yet (refused at deploy by the parser): compensation event subprocesses, and
-compensating a completed subprocess's inner activities from outside it (its records are
-dropped with its scope; attach a compensation boundary to the subprocess instead).
+A completed subprocess is compensated from outside by its compensation event subprocess
+or, without one, by compensating its inner activities: see ``compensation_scopes``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from bpmn_engine.interpreter.behaviors.compensation_scopes import (
+    records_scope,
+    start_subprocess_handler,
+    subprocess_handlers,
+    subprocess_record,
+)
 from bpmn_engine.interpreter.behaviors.loop_body import LoopBehavior
 from bpmn_engine.interpreter.effects import HISTORY_EVENT_TRIGGERED
 from bpmn_engine.interpreter.state import Scope, Token, TokenState
-from bpmn_engine.model import BoundaryEvent, CompensateEventDefinition, ProcessModel
+from bpmn_engine.model import BoundaryEvent, CompensateEventDefinition, ProcessModel, SubProcess
 from bpmn_engine.model.events import first_definition
 
 if TYPE_CHECKING:
@@ -64,6 +69,7 @@ def compensable(model: ProcessModel) -> Mapping[str, str]:
         definition = first_definition(node)
         if isinstance(definition, CompensateEventDefinition) and definition.handler:
             handlers[node.attached_to] = definition.handler
+    handlers.update(subprocess_handlers(model, handlers))
     _CACHE[id(model)] = (model, handlers)
     return handlers
 
@@ -82,9 +88,14 @@ def record_completion(ctx: Context, token: Token) -> None:
         return
     state = ctx.state
     record: dict[str, Any] = {"activity": token.element_id, "handler": handler}
+    if isinstance(ctx.model.nodes.get(token.element_id), SubProcess):
+        subprocess_record(ctx, token, record)
     if ctx.is_loop_instance(token):
         instance = state.scopes[token.scope_id]
-        record["variables"] = dict(instance.variables)
+        record["variables"] = {
+            **{k: v for k, v in instance.variables.items() if k != KEY},
+            **record.get("variables", {}),
+        }
         target = next(s for s in state.scope_chain(instance.id) if s.element_id != token.element_id)
     elif isinstance(ctx.behaviors.get(token.element_id), LoopBehavior):
         return  # the body token of a looping activity: its instances were recorded
@@ -103,28 +114,48 @@ def throw_compensation(
     ``then_cancel``: after the last handler the thrower (a cancel end event) cancels its
     transaction (``transaction.cancel_transaction``) instead of leaving.
     """
-    scope = ctx.state.scopes[token.scope_id]
+    scope = records_scope(ctx, token)
     data = scope.variables.get(KEY)
     if not data or not data["done"]:
         return False
     ref = definition.activity_ref
     nodes = ctx.model.nodes  # records copied in from elsewhere (``variables="all"``) never run
     chosen = [
-        r for r in data["done"] if (ref is None or r["activity"] == ref) and r["handler"] in nodes
+        r
+        for r in data["done"]
+        if (ref is None or r["activity"] == ref) and (r["handler"] in nodes or r.get("subprocess"))
     ]
     if not chosen:
         return False
     taken = {id(r) for r in chosen}
     data["done"] = [r for r in data["done"] if id(r) not in taken]
-    data["running"][token.id] = chosen
-    if then_cancel:
-        data.setdefault("cancel", []).append(token.id)
-    ctx.state.changes.scopes_saved.add(scope.id)
     compensated = [r["activity"] for r in chosen]
     ctx.history(HISTORY_EVENT_TRIGGERED, token, data={"compensate": compensated})
     ctx.wait(token)
-    _next_handler(ctx, scope, token.id)
+    run_records(ctx, scope, token, chosen, then_cancel=then_cancel)
     return True
+
+
+def run_records(
+    ctx: Context,
+    scope: Scope,
+    thrower: Token,
+    records: list[dict[str, Any]],
+    *,
+    then_cancel: bool = False,
+    then_end: bool = False,
+) -> None:
+    """Run the handlers of ``records`` (kept in ``scope``), last first, for the waiting
+    ``thrower``; then it leaves, cancels its transaction (``then_cancel``) or, for the
+    stand-in of a subprocess's default compensation, ends (``then_end``)."""
+    data = _data(scope)
+    data["running"][thrower.id] = records
+    if then_cancel:
+        data.setdefault("cancel", []).append(thrower.id)
+    if then_end:
+        data.setdefault("end", []).append(thrower.id)
+    ctx.state.changes.scopes_saved.add(scope.id)
+    _next_handler(ctx, scope, thrower.id)
 
 
 def _next_handler(ctx: Context, scope: Scope, thrower_id: str) -> None:
@@ -135,10 +166,9 @@ def _next_handler(ctx: Context, scope: Scope, thrower_id: str) -> None:
     state.changes.scopes_saved.add(scope.id)
     if not queue:
         del data["running"][thrower_id]
-        cancel = thrower_id in data.get("cancel", ())
-        if cancel:
-            data["cancel"].remove(thrower_id)
-        if not data["done"] and not data["running"]:
+        cancel = _pop(data, "cancel", thrower_id)
+        end = _pop(data, "end", thrower_id)
+        if not data["done"] and not data["running"] and not data.get("inner"):
             del scope.variables[KEY]
         thrower = state.tokens[thrower_id]
         if cancel:
@@ -146,10 +176,16 @@ def _next_handler(ctx: Context, scope: Scope, thrower_id: str) -> None:
 
             cancel_transaction(ctx, thrower)
             return
+        if end:
+            ctx.end_token(thrower)
+            return
         state.update_token(thrower, state=TokenState.READY, leaving=True)
         ctx.ready.append(thrower)
         return
     record = queue.pop()
+    if record.get("subprocess"):
+        start_subprocess_handler(ctx, scope, thrower_id, record)
+        return
     handler_scope = state.add_scope(
         Scope(
             id=ctx.new_id(),
@@ -167,6 +203,16 @@ def _next_handler(ctx: Context, scope: Scope, thrower_id: str) -> None:
     )
     data["handlers"][handler_scope.id] = thrower_id
     ctx.ready.append(state.add_token(handler))
+
+
+def _pop(data: dict[str, Any], key: str, thrower_id: str) -> bool:
+    listed: list[str] = data.get(key, [])
+    if thrower_id not in listed:
+        return False
+    listed.remove(thrower_id)
+    if not listed:
+        del data[key]
+    return True
 
 
 def handler_ended(ctx: Context, token: Token) -> bool:

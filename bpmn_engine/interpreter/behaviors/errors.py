@@ -4,8 +4,13 @@ boundary event nearest to the thrower (BPMN 2.0 section 10.5.6).
 The search starts at the throwing activity itself (a service task whose handler raised
 ``BpmnError``), then goes out scope by scope: the subprocess holding the thrower, the
 subprocess holding that one, and so on. At each level an event naming the error code wins
-over a catch-all (no code). An error nobody catches is an incident on the thrower's token:
-visible, never silently dropped.
+over a catch-all (no code). A boundary event on a looping activity belongs to the whole
+activity, so an error from one instance is caught on the loop body's token and ends every
+instance, not only the one that threw (an instance scope has no token of its own: the
+search passes through it). An error nobody catches is an incident on the thrower's
+token: visible, never silently dropped. In a called instance it is also offered to the
+call activity that started it (``ErrorToCaller``; ``error_catchable`` lets the runtime
+ask first whether the caller has a catcher, so an uncaught error stays one incident).
 """
 
 from __future__ import annotations
@@ -18,13 +23,16 @@ from bpmn_engine.interpreter.behaviors.event_subprocess import (
     start_event_subprocess,
 )
 from bpmn_engine.interpreter.context import ElementError
+from bpmn_engine.interpreter.effects import ErrorToCaller
 from bpmn_engine.interpreter.event_index import event_index
-from bpmn_engine.model import BoundaryEvent, ErrorEventDefinition
+from bpmn_engine.model import BoundaryEvent, ErrorEventDefinition, FlowNode, ProcessModel
 from bpmn_engine.model.events import first_definition
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from bpmn_engine.interpreter.context import Context
-    from bpmn_engine.interpreter.state import Token
+    from bpmn_engine.interpreter.state import InstanceState, Token
 
 
 def _catcher(ctx: Context, activity_id: str, code: str | None) -> BoundaryEvent | None:
@@ -49,7 +57,7 @@ def throw_error(
     are tried first), not an end event inside a scope.
     """
     state = ctx.state
-    if from_activity:
+    if from_activity and not ctx.is_loop_instance(token):
         boundary = _catcher(ctx, token.element_id, code)
         if boundary is not None:
             fire_boundary(ctx, token, boundary, {})
@@ -60,16 +68,56 @@ def throw_error(
         if start is not None:
             start_event_subprocess(ctx, scope, start, {})
             return
-        if scope.parent_id is None or scope.token_id is None:
+        parent_id = scope.parent_id
+        if parent_id is None:
             break
+        if scope.token_id is None:  # a loop instance's scope: on to its loop body
+            scope = state.scopes[parent_id]
+            continue
         holder = state.tokens[scope.token_id]
-        boundary = _catcher(ctx, holder.element_id, code)
+        boundary = None if ctx.is_loop_instance(holder) else _catcher(ctx, holder.element_id, code)
         if boundary is not None:
             fire_boundary(ctx, holder, boundary, {})
             return
-        scope = state.scopes[scope.parent_id]
+        scope = state.scopes[parent_id]
+    ctx.emit(ErrorToCaller(code=code, element_id=token.element_id))  # a caller may catch
     shown = f"'{code}'" if code else "without a code"
     raise ElementError(
         f"BPMN error {shown} thrown by '{token.element_id}' was not caught by any error "
         "boundary event"
     )
+
+
+def _any_catches(events: Iterable[FlowNode], code: str | None) -> bool:
+    for event in events:
+        definition = first_definition(event)
+        if isinstance(definition, ErrorEventDefinition):
+            if definition.error_code is None or definition.error_code == code:
+                return True
+    return False
+
+
+def error_catchable(
+    model: ProcessModel, state: InstanceState, token: Token, code: str | None
+) -> bool:
+    """Whether ``throw_error(..., from_activity=True)`` on ``token`` would be caught: by
+    a boundary of its activity, or going out scope by scope, an error event subprocess
+    or a boundary of an enclosing subprocess. Reads only; changes nothing."""
+    index = event_index(model)
+
+    def boundary_catches(holder: Token) -> bool:
+        if state.scopes[holder.scope_id].element_id == holder.element_id:
+            return False  # one loop instance: the boundary is its loop body's
+        return _any_catches(index.boundaries.get(holder.element_id, ()), code)
+
+    if boundary_catches(token):
+        return True
+    scope = state.scopes[token.scope_id]
+    while True:
+        if _any_catches(index.event_starts.get(scope.element_id, ()), code):
+            return True
+        if scope.parent_id is None:
+            return False
+        if scope.token_id is not None and boundary_catches(state.tokens[scope.token_id]):
+            return True
+        scope = state.scopes[scope.parent_id]

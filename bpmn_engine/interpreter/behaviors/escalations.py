@@ -43,13 +43,17 @@ def throw_escalation(ctx: Context, token: Token, code: str | None) -> bool:
         if start is not None:
             start_event_subprocess(ctx, scope, start, {})
             return start.interrupting
-        if scope.parent_id is None or scope.token_id is None:
+        parent_id = scope.parent_id
+        if parent_id is None:
             break
-        holder = state.tokens[scope.token_id]
+        holder = state.tokens.get(scope.token_id) if scope.token_id is not None else None
+        if holder is None or ctx.is_loop_instance(holder):
+            scope = state.scopes[parent_id]  # an instance: its loop body holds the boundaries
+            continue
         boundary = catcher(ctx, holder.element_id, code)
         if boundary is not None:
             fire_boundary(ctx, holder, boundary, {})
             return boundary.cancel_activity
-        scope = state.scopes[scope.parent_id]
+        scope = state.scopes[parent_id]
     ctx.emit(EscalateToCaller(code=code, element_id=token.element_id))  # events2: calls
     return False

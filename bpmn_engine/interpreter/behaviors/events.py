@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from bpmn_engine.interpreter.behaviors.base import PassThroughBehavior
+from bpmn_engine.interpreter.behaviors.catch import CatchEventBehavior
+from bpmn_engine.interpreter.behaviors.parallel_multiple import is_parallel
 from bpmn_engine.interpreter.effects import HISTORY_ELEMENT_COMPLETED
 from bpmn_engine.model import EndEvent
 
@@ -13,14 +14,24 @@ if TYPE_CHECKING:
     from bpmn_engine.interpreter.state import Token
 
 
-class StartEventBehavior(PassThroughBehavior):
-    """A none start event: the token passes straight through.
+class StartEventBehavior(CatchEventBehavior):
+    """A start event: the token passes straight through.
 
     The interpreter (or the subprocess behavior) puts the first token here; choosing
-    which start event that is happens there, not here.
+    which start event that is happens there, not here. A parallel multiple start event
+    (``parallelMultiple``, BPMN 2.0 10.5.2) is the exception: the first of its events
+    starts the instance, and the token then waits here, like a parallel catch event,
+    until the others have happened too (the runtime delivers the first one right after
+    the start, ``services/events/starts.py``).
     """
 
     __slots__ = ()
+
+    def enter(self, ctx: Context, token: Token) -> None:
+        if is_parallel(ctx.node(token)):
+            super().enter(ctx, token)
+        else:
+            ctx.pass_through(token)
 
 
 class EndEventBehavior:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bpmn_engine.interpreter import compiled
+from bpmn_engine.interpreter.behaviors.parallel_multiple import forget, is_parallel, part_id
 from bpmn_engine.interpreter.context import ElementError
 from bpmn_engine.interpreter.effects import ScheduleTimer, Subscribe, Unsubscribe
 from bpmn_engine.interpreter.event_index import event_index
@@ -45,20 +46,32 @@ def listen(ctx: Context, token: Token, node: FlowNode) -> bool:
         )
         return True
     definitions: tuple[EventDefinition, ...] = getattr(node, "event_definitions", ())
+    if len(definitions) > 1 and is_parallel(node):  # all must fire: one part id each
+        parts = enumerate(definitions)
+        return all([_listen_for(ctx, token, node, d, part_id(node.id, i)) for i, d in parts])
     if len(definitions) > 1:  # events2: a multiple event listens for each; any one fires
         return all([_listen_for(ctx, token, node, d) for d in definitions])
     return _listen_for(ctx, token, node, first_definition(node))
 
 
 def _listen_for(
-    ctx: Context, token: Token, node: FlowNode, definition: EventDefinition | None
+    ctx: Context,
+    token: Token,
+    node: FlowNode,
+    definition: EventDefinition | None,
+    element_id: str | None = None,
 ) -> bool:
+    """Open one definition's listener, keyed by ``element_id`` (default: the node's id;
+    a part id for a parallel multiple event)."""
+    element_id = element_id or node.id
     if isinstance(definition, TimerEventDefinition):
+        if not definition.value.strip():
+            return True  # drawn without a value: it never fires, the token just waits
         value = _timer_value(ctx, token, node, definition.timer_type, definition.value)
         ctx.emit(
             ScheduleTimer(
                 token_id=token.id,
-                element_id=node.id,
+                element_id=element_id,
                 timer_type=definition.timer_type,
                 value=value,
             )
@@ -66,11 +79,11 @@ def _listen_for(
         return True
     if isinstance(definition, MessageEventDefinition):
         name = definition.message_name
-        ctx.emit(Subscribe(token_id=token.id, element_id=node.id, kind=MESSAGE, name=name))
+        ctx.emit(Subscribe(token_id=token.id, element_id=element_id, kind=MESSAGE, name=name))
         return True
     if isinstance(definition, SignalEventDefinition):
         name = definition.signal_name
-        ctx.emit(Subscribe(token_id=token.id, element_id=node.id, kind=SIGNAL, name=name))
+        ctx.emit(Subscribe(token_id=token.id, element_id=element_id, kind=SIGNAL, name=name))
         return True
     if isinstance(definition, ConditionalEventDefinition):
         return True  # nothing to open: interpreter/conditions.py derives it from the state
@@ -119,3 +132,4 @@ def stop_listening(ctx: Context, token: Token) -> None:
     """The token leaves (or loses) its element: close the element's listeners, if any."""
     if token.element_id in event_index(ctx.model).listening:
         ctx.emit(Unsubscribe(token_id=token.id))
+        forget(ctx, token)

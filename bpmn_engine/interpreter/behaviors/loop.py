@@ -6,6 +6,13 @@ while loop); without it the first run always happens and the condition is tested
 each run (do-while). The body scope keeps only ``loopCounter`` (runs finished so far),
 visible to the condition; each run gets a fresh instance scope, so what a run writes
 with Camunda's rule goes to the enclosing scopes as it would without the loop.
+
+No ``loopCondition`` counts as a condition that always holds (the spec loops "as long
+as the condition is true", and ``loopMaximum`` alone is a plain cap). So a loop with
+neither condition nor maximum (deployed with a warning) never ends by itself: it is
+ended by an interrupting boundary event (the "repeat until the timer fires" pattern)
+or by cancelling the instance, and an automatic body that never waits is stopped by
+the engine's step limit with an incident rather than spinning.
 """
 
 from __future__ import annotations

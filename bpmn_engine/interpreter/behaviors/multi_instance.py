@@ -6,7 +6,9 @@ variable. A sequential loop starts instance ``k`` when ``k`` instances have comp
 so it needs no counter of its own; it re-reads the collection for each instance, as
 Camunda 7 does, instead of copying it into the state.
 
-After each instance, ``completionCondition`` is evaluated in the instance's view (its
+After each instance, the ``behavior`` events are thrown to the activity's boundary
+events (``multi_instance_events.py``; an interrupting one ends the activity), then
+``completionCondition`` is evaluated in the instance's view (its
 local variables, then the updated counters, then the enclosing scopes). When it holds,
 the instances still running are cancelled (their user tasks and jobs closed through
 effects) and the activity completes.
@@ -21,7 +23,10 @@ to the enclosing scope so a gateway after the task can route on them.
 
 Zeebe's ``outputCollection``/``outputElement``: the body holds the output list (one slot
 per instance, filled in at the instance's ``loopCounter``), written to the enclosing
-scope on completion.
+scope on completion. Zeebe spells the counters ``numberOfInstances``,
+``numberOfActiveInstances``, ``numberOfCompletedInstances`` and
+``numberOfTerminatedInstances``: the completion condition and ``outputElement`` see those
+names too (computed, never stored), so a diagram from Camunda 8 runs unchanged.
 """
 
 from __future__ import annotations
@@ -42,6 +47,10 @@ from bpmn_engine.interpreter.behaviors.loop_body import (
     start_instance,
     write_body,
 )
+from bpmn_engine.interpreter.behaviors.multi_instance_events import (
+    events_to_throw,
+    throw_to_boundaries,
+)
 from bpmn_engine.interpreter.context import ElementError
 from bpmn_engine.model import (
     DECISION_VARIABLE_PROPERTY,
@@ -60,6 +69,14 @@ ACTIVE = "nrOfActiveInstances"
 COMPLETED = "nrOfCompletedInstances"
 APPROVED = "nrOfApproved"
 REJECTED = "nrOfRejected"
+
+ZEEBE_COUNTERS = {
+    "numberOfInstances": INSTANCES,
+    "numberOfActiveInstances": ACTIVE,
+    "numberOfCompletedInstances": COMPLETED,
+}
+"""Zeebe's names for the counters (``numberOfTerminatedInstances`` is always 0 while
+instances are still being counted: the ones cancelled early never complete)."""
 
 MAX_INSTANCES = 10_000
 """More instances than this is refused: one activity must not flood the instance."""
@@ -115,13 +132,17 @@ def instance_done(ctx: Context, token: Token, loop: MultiInstanceLoop) -> None:
     update: dict[str, Any] = {ACTIVE: counts[ACTIVE] - 1, COMPLETED: counts[COMPLETED] + 1}
     _count_decision(node, instance, counts, update)
     results = io.outputs(ctx, node, instance.id)
-    view = ChainMap(update, results, dict(ctx.variables(instance.id)))
+    counters = ChainMap(update, counts)
+    zeebe = {name: counters[ours] for name, ours in ZEEBE_COUNTERS.items()}
+    zeebe["numberOfTerminatedInstances"] = 0
+    view = ChainMap(update, results, dict(ctx.variables(instance.id)), zeebe)
     output: list[Any] | None = None
     if loop.output_collection and loop.output_element:
         output = list(counts[loop.output_collection])
         value = evaluate(ctx, f"outputElement of '{node.id}'", loop.output_element, view)
         output[instance.variables[LOOP_COUNTER]] = value
         update[loop.output_collection] = output
+    thrown = events_to_throw(ctx, node.id, loop, view, first=counts[COMPLETED] == 0)
     done = loop.completion_condition is not None and condition(
         ctx, f"completionCondition of '{node.id}'", loop.completion_condition, view
     )
@@ -134,6 +155,8 @@ def instance_done(ctx: Context, token: Token, loop: MultiInstanceLoop) -> None:
     write_body(ctx, body, update)
     ctx.state.set_variables(body.id, results)
     end_instance(ctx, token)
+    if thrown and throw_to_boundaries(ctx, ctx.state.tokens[body.token_id or ""], thrown):
+        return  # an interrupting boundary caught it: the activity is over
     if finished:
         _finish(ctx, node, loop, body, early=done and completed < counts[INSTANCES])
     elif following is not None:
@@ -202,7 +225,18 @@ def _items(
 
 
 def _cardinality(ctx: Context, node: FlowNode, loop: MultiInstanceLoop, scope_id: str) -> int:
-    source = loop.cardinality or "0"
+    """The number of instances from ``loopCardinality``.
+
+    With neither a cardinality nor a collection (drawn, not configured; the parser
+    warns) the number is undefined (BPMN 2.0 section 10.3.8 gives no default): an
+    incident names the activity rather than guessing one or zero instances.
+    """
+    source = loop.cardinality
+    if source is None:
+        raise ElementError(
+            f"Multi-instance '{node.id}' has neither loopCardinality nor a collection, "
+            "so the number of instances is undefined"
+        )
     value = evaluate(ctx, f"loopCardinality of '{node.id}'", source, ctx.variables(scope_id))
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
         value = int(value)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bpmn_engine.interpreter.behaviors.parallel_multiple import is_parallel, part_id
 from bpmn_engine.interpreter.errors import TokenNotWaitingError
 from bpmn_engine.interpreter.event_index import event_index
 from bpmn_engine.interpreter.state import TokenState
@@ -32,6 +33,19 @@ def _catches(node: FlowNode, name: str) -> bool:
     )
 
 
+def _targets(node: FlowNode, name: str) -> list[str]:
+    """The element ids to fire for the signal: the node's, or for a parallel multiple
+    event the part ids of its definitions that catch it."""
+    if not is_parallel(node):
+        return [node.id] if _catches(node, name) else []
+    definitions: tuple[EventDefinition, ...] = getattr(node, "event_definitions", ())
+    return [
+        part_id(node.id, index)
+        for index, definition in enumerate(definitions)
+        if isinstance(definition, SignalEventDefinition) and definition.signal_name == name
+    ]
+
+
 def _listeners(ctx: Context, name: str) -> list[tuple[str, str]]:
     """(token or scope id, element id) of every listener for the signal, in state order."""
     model, index = ctx.model, event_index(ctx.model)
@@ -40,9 +54,10 @@ def _listeners(ctx: Context, name: str) -> list[tuple[str, str]]:
         if token.state not in _LISTENING:
             continue
         node = model.nodes[token.element_id]
-        found += [(token.id, b.id) for b in index.boundaries.get(node.id, ()) if _catches(b, name)]
-        if token.state is TokenState.WAITING and _catches(node, name):
-            found.append((token.id, node.id))
+        for boundary in index.boundaries.get(node.id, ()):
+            found += [(token.id, target) for target in _targets(boundary, name)]
+        if token.state is TokenState.WAITING:
+            found += [(token.id, target) for target in _targets(node, name)]
         if isinstance(node, EventBasedGateway):
             targets = (model.nodes[f.target_id] for f in model.outgoing(node.id))
             found += [(token.id, t.id) for t in targets if _catches(t, name)]

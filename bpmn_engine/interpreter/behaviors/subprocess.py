@@ -19,7 +19,8 @@ class SubProcessBehavior:
     Camunda's rule unless they are local. When the child scope's last token ends,
     ``Context.complete_scope`` removes the scope and this token leaves the subprocess
     through its outgoing flows. No ``complete``: a subprocess is not a wait state the
-    runtime can complete.
+    runtime can complete. A subprocess with no flow elements at all (a collapsed
+    placeholder, as in MIWG C.3.0) has nothing to run and completes at once.
     """
 
     __slots__ = ()
@@ -27,6 +28,9 @@ class SubProcessBehavior:
     def enter(self, ctx: Context, token: Token) -> None:
         node = ctx.node(token)
         starts = ctx.model.none_start_events(node.id)
+        if not starts and not ctx.model.children(node.id):
+            ctx.pass_through(token)
+            return
         if not starts:
             raise ElementError(f"Subprocess '{node.id}' has no none start event to start from")
         state = ctx.state

@@ -11,6 +11,7 @@ from bpmn_engine.interpreter.behaviors.base import PassThroughBehavior
 from bpmn_engine.interpreter.context import ElementError
 from bpmn_engine.interpreter.effects import CancelJob, CancelUserTask, CreateJob, CreateUserTask
 from bpmn_engine.interpreter.expressions import ExpressionError
+from bpmn_engine.interpreter.expressions.feel import is_feel
 from bpmn_engine.model import ScriptTask, ServiceTask, UserTask
 
 if TYPE_CHECKING:
@@ -27,8 +28,9 @@ class TaskBehavior(PassThroughBehavior):
 class UserTaskBehavior:
     """A wait state for a person: opens a task whose assignment is resolved now.
 
-    Assignment attributes are templates (``${initiator}``) evaluated against the variables
-    visible from the token; the runtime gets plain values in ``CreateUserTask``.
+    Assignment attributes are templates (``${initiator}``) or, from Zeebe, FEEL marked by
+    ``=`` (``= reviewer``), evaluated against the variables visible from the token; the
+    runtime gets plain values in ``CreateUserTask``.
     """
 
     __slots__ = ()
@@ -81,7 +83,10 @@ def _assignment(ctx: Context, node: UserTask, token: Token) -> dict[str, Any]:
 
 
 def _template(node: UserTask, what: str, source: str, variables: Mapping[str, Any]) -> Any:
+    """A Camunda template (``${initiator}``), or Zeebe FEEL when marked (``= reviewer``)."""
     try:
+        if is_feel(source):
+            return compiled.expression(source).evaluate(variables)
         return compiled.template(source).evaluate(variables)
     except ExpressionError as error:
         raise ElementError(f"The {what} of user task '{node.id}' failed: {error.message}") from None

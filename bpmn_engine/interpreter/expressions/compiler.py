@@ -13,6 +13,7 @@ from typing import Any
 
 from .errors import ExpressionSyntaxError
 from .evaluator import CompiledExpression
+from .feel import compile_feel, is_feel
 from .lexer import tokenize
 from .limits import CACHE_SIZE, MAX_SOURCE_LENGTH
 from .nodes import Literal, Node, Template
@@ -41,9 +42,12 @@ def compile_expression(source: str) -> CompiledExpression:
     """Compile a whole text as ONE expression (cached).
 
     Accepts Camunda style `${...}` / `#{...}` (surrounding whitespace allowed) and plain
-    text such as `amount > 1000 and approved`. Raises ExpressionSyntaxError.
+    text such as `amount > 1000 and approved`. Text starting with Zeebe's `=` marker is
+    FEEL (see `feel`). Raises ExpressionSyntaxError.
     """
     _check_length(source)
+    if is_feel(source):
+        return compile_feel(source)
     return _compile_expression(source)
 
 

@@ -3,6 +3,7 @@
 Importing this package registers every node builder with ``parser.registry``.
 """
 
+from bpmn_engine.parser.builders import adhoc as adhoc
 from bpmn_engine.parser.builders import business_rule as business_rule
 from bpmn_engine.parser.builders import call_activity, events, gateways, process, tasks
 from bpmn_engine.parser.builders import compensation as compensation

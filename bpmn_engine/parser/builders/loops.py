@@ -5,7 +5,12 @@ Camunda 7 (``camunda:collection``/``camunda:elementVariable``) and Zeebe
 (``zeebe:loopCharacteristics``) dialects. Everything that can be checked without
 variables is checked here, so a bad loop fails the upload with the element named:
 expressions must compile, a literal cardinality or ``loopMaximum`` must be a
-non-negative integer, and a multi-instance needs a cardinality or a collection.
+non-negative integer, and the events of the multi-instance behaviors must exist.
+
+Loops drawn without what makes them end or count (a multi-instance with neither
+cardinality nor collection, a standard loop with neither condition nor maximum), as
+modeling-only diagrams draw them, deploy with a warning; what they do when a token
+reaches them is decided in ``interpreter/behaviors/multi_instance.py`` and ``loop.py``.
 """
 
 from __future__ import annotations
@@ -15,25 +20,38 @@ from typing import Any
 from lxml import etree
 
 from bpmn_engine.interpreter.expressions import ExpressionError, compile_expression
+from bpmn_engine.interpreter.expressions.feel import is_feel
 from bpmn_engine.model import MultiInstanceLoop, StandardLoop
 from bpmn_engine.model.activities import LoopCharacteristics
+from bpmn_engine.parser.builders.behavior_events import (
+    behavior_event,
+    complex_behaviors,
+    definition_ref,
+)
 from bpmn_engine.parser.builders.extensions import camunda_attr, first_extension
+from bpmn_engine.parser.condition_dialects import FEEL_MARKER, is_feel_language
 from bpmn_engine.parser.errors import Issues
 from bpmn_engine.parser.namespaces import ZEEBE, bpmn_children, elements, is_bpmn, text_content
 
 BEHAVIORS = frozenset({"None", "One", "All", "Complex"})
-RUNNABLE_BEHAVIORS = frozenset({"None", "All"})
-"""``One``/``Complex`` throw events to boundary events: refused by ``parser.support``."""
 
 
-def feel_text(text: str | None) -> str | None:
-    """Strip Zeebe's ``=`` FEEL marker; blank text is no expression."""
+def feel_text(text: str | None, language: str = "") -> str | None:
+    """Expression text as the compiler reads it; blank text is no expression.
+
+    Zeebe's ``=`` marker is kept: it selects the FEEL dialect in ``compile_expression``,
+    so ``= count(items) > 2`` runs as FEEL rather than as Baton's language (whose
+    ``=``, ``and`` and names with spaces differ). A text whose ``language`` attribute
+    says FEEL gets the marker.
+    """
     if text is None:
         return None
     text = text.strip()
-    if text.startswith("="):
-        text = text[1:].strip()
-    return text or None
+    if not text:
+        return None
+    if is_feel_language(language) and not is_feel(text):
+        return FEEL_MARKER + text
+    return text
 
 
 def check_expression(
@@ -45,7 +63,7 @@ def check_expression(
 
 def _child_text(el: etree._Element, local: str) -> str | None:
     found = bpmn_children(el, local)
-    return feel_text(text_content(found[0])) if found else None
+    return feel_text(text_content(found[0]), found[0].get("language", "")) if found else None
 
 
 class _Checker:
@@ -56,6 +74,9 @@ class _Checker:
 
     def error(self, message: str) -> None:
         self.issues.error(f"{message} (element '{self.node_id}')", self.el, self.node_id)
+
+    def warning(self, message: str) -> None:
+        self.issues.warning(message, self.el, self.node_id)
 
     def expression(self, what: str, source: str | None) -> None:
         if source is None:
@@ -92,6 +113,9 @@ def _multi_instance(el: etree._Element, check: _Checker) -> MultiInstanceLoop:
         output_collection=output_collection,
         output_element=output_element,
         behavior=el.get("behavior", "All"),
+        none_behavior_event=behavior_event(el, definition_ref(el, "noneBehaviorEventRef"), check),
+        one_behavior_event=behavior_event(el, definition_ref(el, "oneBehaviorEventRef"), check),
+        complex_behaviors=complex_behaviors(el, check),
     )
     _check_multi_instance(loop, check)
     return loop
@@ -99,9 +123,23 @@ def _multi_instance(el: etree._Element, check: _Checker) -> MultiInstanceLoop:
 
 def _check_multi_instance(loop: MultiInstanceLoop, check: _Checker) -> None:
     if loop.cardinality is None and loop.collection is None:
-        check.error("multi-instance needs a loopCardinality or a collection")
+        check.warning(
+            "multi-instance has neither loopCardinality nor a collection: the number of "
+            "instances is undefined, so a token reaching it raises an incident"
+        )
     if loop.behavior not in BEHAVIORS:
         check.error(f"multi-instance behavior {loop.behavior!r} is not None, One, All or Complex")
+    unused = [
+        name
+        for name, behavior, given in (
+            ("noneBehaviorEventRef", "None", loop.none_behavior_event is not None),
+            ("oneBehaviorEventRef", "One", loop.one_behavior_event is not None),
+            ("complexBehaviorDefinition", "Complex", bool(loop.complex_behaviors)),
+        )
+        if given and loop.behavior != behavior
+    ]
+    for name in unused:
+        check.warning(f"{name} is never thrown: the behavior is {loop.behavior}")
     if (loop.output_collection is None) != (loop.output_element is None):
         check.error("zeebe:loopCharacteristics needs both outputCollection and outputElement")
     check.expression("loopCardinality", loop.cardinality)
@@ -134,7 +172,10 @@ def _standard(el: etree._Element, check: _Checker) -> StandardLoop:
     )
     check.expression("loopCondition", loop.condition)
     if loop.condition is None and raw_maximum is None:
-        check.error("standard loop needs a loopCondition or a loopMaximum, or it never ends")
+        check.warning(
+            "standard loop has neither loopCondition nor loopMaximum: it repeats until a "
+            "boundary event or the step limit ends it"
+        )
     return loop
 
 

@@ -67,6 +67,7 @@ TOLERATED = frozenset(
         "outgoing",
         "standardLoopCharacteristics",
         "multiInstanceLoopCharacteristics",
+        "completionCondition",  # of an ad-hoc subprocess (builders/adhoc.py)
     }
 )
 """BPMN children of a process or subprocess that are accepted and not built."""

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bpmn_engine.interpreter.effects import CreateUserTask, RaiseIncident
+from bpmn_engine.interpreter.effects import CreateJob, CreateUserTask, RaiseIncident
 from bpmn_engine.parser import BpmnParseError, parse_bpmn
 
 from ..builders import of_type, positions, waiting_at
@@ -74,7 +74,11 @@ def test_bad_parameters_are_deploy_errors_naming_the_element() -> None:
     assert "io_invalid.bpmn:14: [Work] camunda:script parameter 'y' is not supported yet" in message
 
 
-def test_zeebe_io_mapping_is_a_warning_not_silently_applied() -> None:
+def test_zeebe_io_mapping_is_applied_with_its_feel_source() -> None:
+    """Was a warning (never applied); the FEEL subset now runs it (see the audit tests
+    in ``interpreter/audit/test_zeebe_io_mapping.py``)."""
     path = Path(DIAGRAMS) / "io_zeebe_mapping.bpmn"
-    result = parse_bpmn(path.read_bytes(), filename=path.name)
-    assert [w.message for w in result.warnings] == ["zeebe:ioMapping (FEEL) is not applied yet"]
+    assert parse_bpmn(path.read_bytes(), filename=path.name).warnings == ()
+    state, effects = interpreter("io_zeebe_mapping").start(variables={"name": "ann"})
+    [job] = of_type(effects, CreateJob)
+    assert (job.topic, scope_of(state, job.token_id)) == ("mailer", {"shout": "ANN"})

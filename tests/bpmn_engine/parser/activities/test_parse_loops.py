@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bpmn_engine.model import MultiInstanceLoop, StandardLoop
+from bpmn_engine.model import (
+    MessageEventDefinition,
+    MultiInstanceLoop,
+    SignalEventDefinition,
+    StandardLoop,
+)
 from bpmn_engine.parser import BpmnParseError, parse_bpmn
 
 DIAGRAMS = Path(__file__).resolve().parents[3] / "diagrams" / "activities"
@@ -35,12 +40,14 @@ def test_sequential_cardinality_and_behavior_are_read() -> None:
     )
 
 
-def test_zeebe_loop_characteristics_drop_the_feel_marker() -> None:
+def test_zeebe_loop_characteristics_keep_the_feel_marker() -> None:
+    """The ``=`` marker selects FEEL when the expression is compiled (it used to be
+    dropped, so Zeebe expressions ran in Baton's own language)."""
     assert _loop("mi_zeebe_output") == MultiInstanceLoop(
-        collection="items",
+        collection="= items",
         element_variable="item",
         output_collection="doubled",
-        output_element="twice",
+        output_element="= twice",
     )
 
 
@@ -48,6 +55,37 @@ def test_standard_loop_is_read() -> None:
     assert _loop("loop_maximum") == StandardLoop(condition="true", maximum=3)
     assert _loop("loop_test_before") == StandardLoop(
         condition="${counter < limit}", test_before=True
+    )
+
+
+def test_behavior_events_are_read_with_their_refs_resolved() -> None:
+    loop = _loop("mi_complex_behavior")
+    assert isinstance(loop, MultiInstanceLoop)
+    [behavior] = loop.complex_behaviors
+    assert behavior.condition == "${nrOfCompletedInstances == nrOfInstances / 2}"
+    assert behavior.events == (
+        MessageEventDefinition(message_ref="Message_Half", message_name="half-done"),
+    )
+    none = _loop("mi_none_behavior_non_interrupting")
+    assert isinstance(none, MultiInstanceLoop)
+    assert none.none_behavior_event == SignalEventDefinition(
+        id="Progress", signal_ref="Signal_Progress", signal_name="progress"
+    )
+
+
+def test_loops_without_count_or_end_deploy_with_a_warning() -> None:
+    assert [w.message for w in _parse("loop_without_condition").warnings] == [
+        "standard loop has neither loopCondition nor loopMaximum: it repeats until a "
+        "boundary event or the step limit ends it"
+    ]
+    assert [w.element_id for w in _parse("mi_without_cardinality").warnings] == ["Work"]
+
+
+def test_a_behavior_event_the_behavior_never_throws_is_a_warning() -> None:
+    [warning] = _parse("mi_behavior_event_unused").warnings
+    assert (warning.element_id, warning.message) == (
+        "Work",
+        "noneBehaviorEventRef is never thrown: the behavior is All",
     )
 
 
@@ -72,23 +110,8 @@ def test_an_activity_without_loop_has_none() -> None:
             "invalid_cardinality.bpmn:11: [Work] loopCardinality must not be negative, it is -1",
         ),
         (
-            "mi_without_cardinality",
-            "[Work] task 'Work' with multiInstanceLoopCharacteristics without loopCardinality "
-            "or collection is not supported yet",
-        ),
-        (
-            "loop_without_condition",
-            "[Work] task 'Work' with standardLoopCharacteristics without loopCondition "
-            "or loopMaximum is not supported yet",
-        ),
-        (
             "invalid_completion_condition",
             "[Work] completionCondition does not compile: missing '}'",
-        ),
-        (
-            "mi_one_behavior",
-            """[Work] task 'Work' with multiInstanceLoopCharacteristics behavior="One" """
-            "is not supported yet",
         ),
     ],
 )
