@@ -1,4 +1,4 @@
-"""Bodies of ``/messages`` and ``/signals``."""
+"""Bodies of ``/messages``, ``/signals`` and ``/condition``."""
 
 from __future__ import annotations
 
@@ -27,3 +27,18 @@ class SignalInput(serializers.Serializer[Any]):
 
 class SignalOutput(serializers.Serializer[Any]):
     deliveries = MessageOutput(many=True)
+
+
+class ConditionInput(serializers.Serializer[Any]):
+    variables = serializers.DictField(required=False, default=dict)
+    businessKey = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    processDefinitionKey = serializers.CharField(max_length=255, required=False)
+
+
+class ConditionStartOutput(serializers.Serializer[Any]):
+    instanceId = serializers.IntegerField(source="instance.pk")
+    elementId = serializers.CharField(source="element_id")
+
+
+class ConditionOutput(serializers.Serializer[Any]):
+    started = ConditionStartOutput(many=True)

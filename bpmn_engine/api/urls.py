@@ -8,7 +8,7 @@ from rest_framework.routers import SimpleRouter
 
 from bpmn_engine.api.views.common import UnknownPathView
 from bpmn_engine.api.views.definitions import DefinitionViewSet, DeploymentViewSet
-from bpmn_engine.api.views.events import MessageView, SignalView
+from bpmn_engine.api.views.events import ConditionView, MessageView, SignalView
 from bpmn_engine.api.views.external import ExternalTaskViewSet
 from bpmn_engine.api.views.instances import InstanceViewSet
 from bpmn_engine.api.views.operations import HistoryEventViewSet, IncidentViewSet, JobViewSet
@@ -32,6 +32,7 @@ urlpatterns = [
     *router.urls,
     path("messages", MessageView.as_view(), name="messages"),
     path("signals", SignalView.as_view(), name="signals"),
+    path("condition", ConditionView.as_view(), name="condition"),
     # Last: any other path under /api/v1/ is a problem+json 404, not Django's HTML page.
     re_path(r"^.*$", UnknownPathView.as_view()),
 ]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bpmn_engine.model import Definitions
 from bpmn_engine.parser.builders import build_definitions
+from bpmn_engine.parser.columns import with_columns
 from bpmn_engine.parser.errors import BpmnParseError, DeployIssue, Issues
 from bpmn_engine.parser.registry import BuildContext
 from bpmn_engine.parser.scan import scan_document
@@ -33,7 +34,15 @@ class ParseResult:
 def parse_bpmn(
     data: bytes, *, filename: str = "<upload>", max_bytes: int = DEFAULT_MAX_BYTES
 ) -> ParseResult:
-    """Parse and validate one BPMN file; raise ``BpmnParseError`` listing every error."""
+    """Parse and validate one BPMN file; raise ``BpmnParseError`` listing every error,
+    each with its line and column (``columns``)."""
+    try:
+        return _parse(data, filename=filename, max_bytes=max_bytes)
+    except BpmnParseError as exc:
+        raise with_columns(exc, data) from None
+
+
+def _parse(data: bytes, *, filename: str, max_bytes: int) -> ParseResult:
     root = load_document(data, filename=filename, max_bytes=max_bytes)
     issues = Issues()
     context = BuildContext(issues)

@@ -2,7 +2,8 @@
 
 Kept apart from ``support.py`` so the events work can grow the table without touching
 the shared checks. Compensation and cancel events run (behaviors/compensation.py,
-behaviors/transaction.py), except compensation start events (event subprocesses).
+behaviors/transaction.py), compensation start events too when their event subprocess
+sits in a subprocess (it is then that subprocess's compensation handler).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ _CANCEL = "cancelEventDefinition"  # behaviors/transaction.py
 _CONDITIONAL = "conditionalEventDefinition"  # run by interpreter/conditions.py
 
 SUPPORTED_DEFINITIONS: dict[str, frozenset[str]] = {
-    "startEvent": frozenset({_TIMER, _MESSAGE, _SIGNAL}),
+    "startEvent": frozenset({_TIMER, _MESSAGE, _SIGNAL, _CONDITIONAL}),  # conditional:
+    # process level only (services/events/conditions.py); event subprocesses: below
     "endEvent": frozenset(
         {_TERMINATE, _ERROR, _MESSAGE, _SIGNAL, _ESCALATION, _COMPENSATE, _CANCEL}
     ),
@@ -85,6 +87,8 @@ def unsupported_event_definition(el: etree._Element) -> str | None:
         parent = el.getparent()
         if parent is None or parent.get("triggeredByEvent") != "true":
             return definitions[0]  # only event subprocesses start on an event
+        if definitions[0] == _COMPENSATE:
+            return None if _in_embedded_subprocess(parent) else _COMPENSATE
         if definitions[0] not in EVENT_SUBPROCESS_STARTS:
             return definitions[0]
         return _empty_timer(el)
@@ -108,26 +112,35 @@ def _cancel_in_transaction(el: etree._Element) -> bool:
 
 MULTIPLE_CATCH = frozenset({_TIMER, _MESSAGE, _SIGNAL})
 """Definitions a multiple catch event (or boundary) combines: any one of them fires it."""
+MULTIPLE_START = frozenset({_MESSAGE, _SIGNAL})
+"""Definitions a parallel multiple process start combines: all of them start it."""
 MULTIPLE_THROW = frozenset({_MESSAGE, _SIGNAL})
 """Definitions a multiple intermediate throw event combines: all of them are thrown."""
 
 
 def _multiple(el: etree._Element, tag: str, definitions: list[str]) -> str | None:
     """BPMN 2.0 10.5.1: a catch event with several definitions is triggered by any one
-    of them; ``parallelMultiple`` (all of them) is not run yet. A throw throws them all.
-    Multiple start and end events, and mixes with other kinds, are not run yet."""
-    if tag in ("intermediateCatchEvent", "boundaryEvent"):
-        if el.get("parallelMultiple", "false").strip() in ("true", "1"):
-            return "parallelMultiple event definitions"
-        if set(definitions) <= MULTIPLE_CATCH:
-            return _empty_timer(el)
+    of them, or, with ``parallelMultiple``, only once all of them have triggered
+    (``behaviors/parallel_multiple.py``); a throw throws them all. A start event with
+    several definitions runs only as ``parallelMultiple`` at process level; mixes with
+    other kinds are not run yet."""
+    parallel = el.get("parallelMultiple", "false").strip() in ("true", "1")
+    if tag in ("intermediateCatchEvent", "boundaryEvent") and set(definitions) <= MULTIPLE_CATCH:
+        return _empty_timer(el)
+    if tag == "startEvent" and parallel and not _in_embedded_subprocess(el):
+        if set(definitions) <= MULTIPLE_START:
+            return None
     if tag == "intermediateThrowEvent" and set(definitions) <= MULTIPLE_THROW:
         return None
     return "multiple event definitions"
 
 
 def _empty_timer(el: etree._Element) -> str | None:
-    """A timer drawn without a value (modelling tools leave it empty) cannot be scheduled."""
+    """A start timer drawn without a value (modelling tools leave it empty) would never
+    start anything. A catch or boundary timer without one waits forever instead (a
+    deploy warning, ``event_validation.timer_values``)."""
+    if local_name(el) in ("intermediateCatchEvent", "boundaryEvent"):
+        return None
     for child in elements(el):
         if is_bpmn(child, "timerEventDefinition"):
             values = [c for c in elements(child) if is_bpmn(c) and (c.text or "").strip()]

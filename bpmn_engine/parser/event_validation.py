@@ -68,9 +68,18 @@ def boundary_attachments(process: ProcessModel) -> Iterator[DeployIssue]:
 
 
 def timer_values(process: ProcessModel) -> Iterator[DeployIssue]:
+    """A timer value must parse. A catch or boundary timer drawn without a value (MIWG
+    C.6.0; modelling tools leave it empty) is allowed with a warning: it never fires by
+    itself, so its token simply waits there (``behaviors/listen``)."""
     for node in process.nodes.values():
         definition = first_definition(node)
         if not isinstance(definition, TimerEventDefinition):
+            continue
+        if not definition.value.strip() and isinstance(
+            node, IntermediateCatchEvent | BoundaryEvent
+        ):
+            message = f"timer of '{node.id}' has no value: it never fires by itself"
+            yield DeployIssue(message, node.line, node.id, severity=WARNING)
             continue
         try:
             check_timer(definition.timer_type, definition.value)

@@ -12,6 +12,7 @@ from lxml import etree
 from bpmn_engine.parser.builders.extensions import foreign_entries
 from bpmn_engine.parser.errors import Issues
 from bpmn_engine.parser.namespaces import BPMN, DIAGRAM_NAMESPACES, line_of, local_name, split
+from bpmn_engine.parser.vendor_extensions import report_unread_vendor_extensions
 
 _ID_NAMESPACES = frozenset({BPMN}) | DIAGRAM_NAMESPACES
 
@@ -54,3 +55,4 @@ def foreign_extensions(root: etree._Element, issues: Issues) -> None:
 def scan_document(root: etree._Element, issues: Issues) -> None:
     duplicate_ids(root, issues)
     foreign_extensions(root, issues)
+    report_unread_vendor_extensions(root, issues)

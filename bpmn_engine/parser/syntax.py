@@ -15,8 +15,15 @@ from bpmn_engine.interpreter.expressions import (
     compile_script,
     compile_template,
 )
+from bpmn_engine.interpreter.expressions.feel import is_feel
 from bpmn_engine.model import ProcessModel, ScriptTask, UserTask
 from bpmn_engine.parser.builders.flows import FEEL
+from bpmn_engine.parser.condition_dialects import (
+    XPathNotSupported,
+    is_feel_language,
+    is_xpath_language,
+    xpath_to_feel,
+)
 from bpmn_engine.parser.errors import ERROR, WARNING, DeployIssue
 from bpmn_engine.parser.event_conditions import event_conditions
 from bpmn_engine.parser.registry import BuildContext
@@ -51,23 +58,38 @@ def _unsupported_language(flow_id: str, language: str, detail: str = "") -> tupl
     return f"{message}, which is not supported yet{detail}", True
 
 
+def _xpath_detail(condition: str) -> str:
+    try:
+        xpath_to_feel(condition)
+    except XPathNotSupported as error:
+        return f": {error} in {condition!r}"
+    return ""
+
+
 def _condition_issue(flow_id: str, condition: str, ctx: BuildContext) -> tuple[str, bool] | None:
     """Why a condition cannot run (and whether for an unsupported language), or None.
 
     A language declared on the condition itself is taken at its word. The definitions'
-    ``expressionLanguage`` default (often boilerplate XPath) and Zeebe's FEEL marker only
-    explain a condition that does not compile: simple FEEL reads the same in our language.
+    ``expressionLanguage`` default (often boilerplate XPath) only explains a condition
+    that does not compile. FEEL and the XPath subset arrive here as FEEL text (``=``
+    marker, see ``builders.flows``); FEEL outside the supported subset is unsupported.
     """
     declared = ctx.condition_languages.get(flow_id, "")
-    if declared not in OWN_LANGUAGES and declared != FEEL:
+    translated = is_feel(condition)
+    if is_xpath_language(declared) and not translated:
+        return _unsupported_language(flow_id, declared, _xpath_detail(condition))
+    known = declared in OWN_LANGUAGES or is_feel_language(declared) or is_xpath_language(declared)
+    if not known:
         return _unsupported_language(flow_id, declared)
     error = _try(compile_expression, condition)
     if error is None:
         return None
     detail = f": {error.message}{_at(error)} in {condition!r}"
     fallback = declared or ctx.default_expression_language
-    if fallback not in OWN_LANGUAGES:
-        return _unsupported_language(flow_id, fallback, detail)
+    if translated or fallback not in OWN_LANGUAGES:
+        if is_xpath_language(fallback) and not translated:
+            detail = _xpath_detail(condition) or detail
+        return _unsupported_language(flow_id, fallback or FEEL, detail)
     return f"condition of sequence flow '{flow_id}' does not compile{detail}", False
 
 
@@ -111,7 +133,7 @@ def templates(process: ProcessModel, severity: str) -> Iterator[DeployIssue]:
             source = getattr(node, attribute)
             if source is None:
                 continue
-            error = _try(compile_template, source)
+            error = _try(compile_expression if is_feel(source) else compile_template, source)
             if error is not None:
                 yield DeployIssue(
                     f"{xml_name} of '{node.id}' does not compile: {error.message}{_at(error)} "

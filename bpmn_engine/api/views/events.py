@@ -1,4 +1,5 @@
-"""``POST /messages`` (correlate one message) and ``POST /signals`` (broadcast).
+"""``POST /messages`` (correlate one message), ``POST /signals`` (broadcast) and
+``POST /condition`` (evaluate the conditional start events of the processes).
 
 Both steer running processes from outside, so they are operator actions (staff), the
 way service accounts of integrations are set up.
@@ -19,6 +20,7 @@ from bpmn_engine.api import event_serializers as es
 from bpmn_engine.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent_response
 from bpmn_engine.api.permissions import IsStaff
 from bpmn_engine.api.views.common import current_user, problems
+from bpmn_engine.services.events.conditions import conditions_evaluate
 from bpmn_engine.services.events.messages import message_correlate
 from bpmn_engine.services.events.signals import signal_broadcast
 
@@ -73,3 +75,27 @@ class SignalView(APIView):
             user=current_user(request),
         )
         return Response(es.SignalOutput({"deliveries": deliveries}).data)
+
+
+class ConditionView(APIView):
+    permission_classes = [IsAuthenticated, IsStaff]
+
+    @extend_schema(
+        summary="Evaluate conditional start events",
+        description="Starts one instance of every latest-version process whose conditional "
+        "start event's condition is true for the given variables (as Camunda's POST "
+        "/condition); the list of started instances may be empty.",
+        request=es.ConditionInput,
+        responses={200: es.ConditionOutput, **problems(400, 403)},
+    )
+    def post(self, request: Request) -> Response:
+        data = es.ConditionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        started = conditions_evaluate(
+            variables=values["variables"],
+            business_key=values.get("businessKey") or None,
+            process_definition_key=values.get("processDefinitionKey") or None,
+            user=current_user(request),
+        )
+        return Response(es.ConditionOutput({"started": started}).data)

@@ -1,4 +1,5 @@
-"""Business rule tasks: a DMN decision (``camunda:decisionRef``) or a service binding.
+"""Business rule tasks: a DMN decision (``camunda:decisionRef`` or Camunda 8's
+``zeebe:calledDecision``) or a service binding.
 
 Camunda lets a ``businessRuleTask`` either evaluate a decision or be implemented like a
 service task (``camunda:class``, an external topic, ...). With a ``decisionRef`` the
@@ -11,10 +12,14 @@ from __future__ import annotations
 
 from lxml import etree
 
+from bpmn_engine.dmn.results import DECISION_OUTPUT
+from bpmn_engine.interpreter.expressions import ExpressionError, compile_expression
+from bpmn_engine.interpreter.expressions.feel import is_feel
 from bpmn_engine.model import BusinessRuleTask
-from bpmn_engine.parser.builders.extensions import camunda_attr
+from bpmn_engine.parser.builders.extensions import camunda_attr, first_extension
 from bpmn_engine.parser.builders.tasks import _retry_time_cycle, _service_binding
 from bpmn_engine.parser.errors import Issues
+from bpmn_engine.parser.namespaces import ZEEBE
 from bpmn_engine.parser.registry import BuildContext, NodeFields, register
 
 BINDINGS = ("latest", "deployment", "version")
@@ -29,6 +34,9 @@ def build_business_rule_task(
     result_variable = camunda_attr(el, "resultVariable")
     retry_time_cycle = _retry_time_cycle(el)
     decision_ref = (camunda_attr(el, "decisionRef") or "").strip()
+    called = first_extension(el, ZEEBE, "calledDecision")
+    if not decision_ref and called is not None:
+        return _zeebe_decision(el, called, fields, ctx.issues, retry_time_cycle)
     if not decision_ref:
         return BusinessRuleTask(
             **fields,
@@ -78,3 +86,49 @@ def _version(el: etree._Element, binding: str, issues: Issues) -> int | None:
         )
         return None
     return int(raw)
+
+
+ZEEBE_BINDINGS = ("latest", "deployment")
+
+
+def _zeebe_decision(
+    el: etree._Element,
+    called: etree._Element,
+    fields: NodeFields,
+    issues: Issues,
+    retry_time_cycle: str | None,
+) -> BusinessRuleTask:
+    """``zeebe:calledDecision``: its ``resultVariable`` gets the decision's own value."""
+    decision_id = (called.get("decisionId") or "").strip()
+    binding = called.get("bindingType") or "latest"
+    if not decision_id:
+        issues.error("zeebe:calledDecision has no decisionId", called, fields["id"])
+    elif is_feel(decision_id):
+        try:
+            compile_expression(decision_id)  # evaluated per token (behaviors/business_rule)
+        except ExpressionError as error:
+            issues.error(
+                f"zeebe:calledDecision decisionId {decision_id!r} does not compile: "
+                f"{error.message}",
+                called,
+                fields["id"],
+            )
+    if binding not in ZEEBE_BINDINGS:
+        issues.error(
+            f"zeebe:calledDecision bindingType '{binding}' is not supported: use "
+            f"{' or '.join(ZEEBE_BINDINGS)}",
+            called,
+            fields["id"],
+        )
+    return BusinessRuleTask(
+        **fields,
+        binding="decision",
+        topic="",
+        expression=None,
+        result_variable=called.get("resultVariable") or None,
+        retry_time_cycle=retry_time_cycle,
+        decision_ref=decision_id,
+        decision_binding=binding if binding in ZEEBE_BINDINGS else "latest",
+        decision_version=None,
+        map_decision_result=DECISION_OUTPUT,
+    )

@@ -9,8 +9,12 @@ deploy time (``services.calls.unknown_called_keys`` warns) and, finally, at run 
 
 from __future__ import annotations
 
+import json
+
 from lxml import etree
 
+from bpmn_engine.interpreter.expressions import ExpressionError, compile_expression
+from bpmn_engine.interpreter.expressions.feel import feel_body, is_feel
 from bpmn_engine.model import CallActivity, FlowNode, VariableMapping
 from bpmn_engine.parser.builders.extensions import (
     camunda_attr,
@@ -18,12 +22,14 @@ from bpmn_engine.parser.builders.extensions import (
     extension_elements,
     first_extension,
 )
+from bpmn_engine.parser.builders.io import is_variable_name
 from bpmn_engine.parser.builders.tasks import (
     build_manual_task,
     build_script_task,
     build_task,
     build_user_task,
 )
+from bpmn_engine.parser.condition_dialects import FEEL_MARKER
 from bpmn_engine.parser.errors import Issues
 from bpmn_engine.parser.namespaces import CAMUNDA_NAMESPACES, ZEEBE, elements, is_bpmn, local_name
 from bpmn_engine.parser.registry import BuildContext, NodeBuilder, NodeFields, register
@@ -74,21 +80,43 @@ def _business_key(el: etree._Element) -> str | None:
 def _zeebe_mappings(
     el: etree._Element, tag: str, owner: str, issues: Issues
 ) -> list[VariableMapping]:
-    """``zeebe:ioMapping``: only plain ``=name`` sources (no FEEL beyond a name)."""
+    """``zeebe:input``/``zeebe:output`` of a call activity.
+
+    ``= name`` copies a variable; any other ``= expression`` is FEEL, compiled here and
+    evaluated at run time (``source_expression`` keeps the marker); a source without
+    the marker is a text literal, stored as a FEEL string. Targets must be plain names.
+    """
     mappings: list[VariableMapping] = []
     io = first_extension(el, ZEEBE, "ioMapping")
     for found in children_named(io, tag) if io is not None else []:
-        source = (found.get("source") or "").lstrip("=").strip()
-        target = found.get("target") or source
-        if not source.isidentifier():
-            issues.error(
-                f"zeebe:{tag} source {found.get('source')!r} is not supported: use '=name'",
-                found,
-                owner,
-            )
-            continue
-        mappings.append(VariableMapping(source=source, target=target))
+        mapping = _zeebe_mapping(found, tag, owner, issues)
+        if mapping is not None:
+            mappings.append(mapping)
     return mappings
+
+
+def _zeebe_mapping(
+    found: etree._Element, tag: str, owner: str, issues: Issues
+) -> VariableMapping | None:
+    raw = found.get("source") or ""
+    target = (found.get("target") or "").strip()
+    if not is_variable_name(target):
+        issues.error(f"zeebe:{tag} target {target!r} is not a plain variable name", found, owner)
+        return None
+    if not raw.strip():
+        return VariableMapping(source_expression=FEEL_MARKER + "null", target=target)
+    if not is_feel(raw):
+        literal = json.dumps(raw, ensure_ascii=False)
+        return VariableMapping(source_expression=FEEL_MARKER + literal, target=target)
+    body = feel_body(raw)
+    if body.isidentifier():
+        return VariableMapping(source=body, target=target)
+    try:
+        compile_expression(raw)
+    except ExpressionError as error:
+        issues.error(f"zeebe:{tag} source {raw!r} does not compile: {error.message}", found, owner)
+        return None
+    return VariableMapping(source_expression=raw.strip(), target=target)
 
 
 def _called(el: etree._Element, owner: str, issues: Issues) -> tuple[str, bool]:

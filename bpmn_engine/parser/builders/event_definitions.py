@@ -62,6 +62,9 @@ def _timer(el: etree._Element, definition: etree._Element, issues: Issues) -> Ev
                 timer_type=TIMER_TYPES[local_name(child)],
                 value=text_of(child),
             )
+    if local_name(el) in ("intermediateCatchEvent", "boundaryEvent"):
+        # drawn without a value: it never fires (a warning, event_validation.timer_values)
+        return TimerEventDefinition(id=definition.get("id", ""), timer_type="date", value="")
     issues.error(
         f"timer of '{el.get('id')}' has no timeDate, timeDuration or timeCycle",
         definition,

@@ -17,7 +17,14 @@ from bpmn_engine.model import (
 )
 from bpmn_engine.parser.builders.event_definitions import read_event_definitions
 from bpmn_engine.parser.builders.extensions import camunda_attr, read_form_fields, read_form_key
+from bpmn_engine.parser.event_support import event_definitions
 from bpmn_engine.parser.registry import BuildContext, NodeFields, register
+
+
+def parallel_multiple(el: etree._Element) -> bool:
+    """``parallelMultiple="true"`` on an event with more than one definition."""
+    flag = el.get("parallelMultiple", "false").strip() in ("true", "1")
+    return flag and len(event_definitions(el)) > 1
 
 
 @register("startEvent")
@@ -29,6 +36,7 @@ def build_start_event(el: etree._Element, fields: NodeFields, ctx: BuildContext)
         form_fields=read_form_fields(el, ctx.issues),
         initiator=camunda_attr(el, "initiator"),
         interrupting=el.get("isInterrupting", "true").strip() not in ("false", "0"),
+        parallel_multiple=parallel_multiple(el),
     )
 
 
@@ -42,7 +50,9 @@ def build_catch_event(
     el: etree._Element, fields: NodeFields, ctx: BuildContext
 ) -> IntermediateCatchEvent:
     definitions = read_event_definitions(el, ctx.issues)
-    return IntermediateCatchEvent(**fields, event_definitions=definitions)
+    return IntermediateCatchEvent(
+        **fields, event_definitions=definitions, parallel_multiple=parallel_multiple(el)
+    )
 
 
 @register("intermediateThrowEvent")
@@ -63,4 +73,5 @@ def build_boundary_event(
         attached_to=el.get("attachedToRef", ""),
         cancel_activity=el.get("cancelActivity", "true").strip() not in ("false", "0"),
         event_definitions=read_event_definitions(el, ctx.issues),
+        parallel_multiple=parallel_multiple(el),
     )

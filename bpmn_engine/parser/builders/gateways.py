@@ -39,8 +39,11 @@ def build_inclusive_gateway(
 def build_complex_gateway(
     el: etree._Element, fields: NodeFields, ctx: BuildContext
 ) -> ComplexGateway:
-    """The ``activationCondition`` must compile; it is checked here, at deploy."""
+    """The ``activationCondition`` must compile; it is checked here, at deploy. A FEEL
+    condition (``= activationCount >= 2``, or ``language`` FEEL) keeps its marker and
+    runs as FEEL."""
     found = bpmn_children(el, "activationCondition")
-    condition = feel_text(text_content(found[0])) if found else None
+    language = found[0].get("language", "") if found else ""
+    condition = feel_text(text_content(found[0]), language) if found else None
     check_expression(el, fields["id"], "activationCondition", condition, ctx.issues)
     return ComplexGateway(**fields, activation_condition=condition)

@@ -3,16 +3,26 @@
 Parameters are text (a literal or a ``${...}`` template), empty (null), or
 ``camunda:list``/``camunda:map`` of text values; each template must compile, so a typo
 fails the upload. ``camunda:script`` parameters run other languages and are refused.
-Zeebe's ``zeebe:ioMapping`` is written in FEEL, which the safe language does not cover:
-on activities other than call activities (which read plain ``=name`` mappings
-themselves) it is reported as a warning and not applied.
+
+Zeebe's ``zeebe:ioMapping`` becomes the same ``InputOutput``: each ``source`` that
+carries the ``=`` marker is a FEEL expression (kind ``feel``), any other source is a
+literal. Call activities read their Zeebe mappings themselves (``call_activity.py``).
+Zeebe writes into nested targets (``to.name``) and its FEEL is wider than the subset the
+safe evaluator runs; a mapping using either is kept whole out of the run and reported as
+a warning naming the element, rather than refusing diagrams exported from Camunda 8 that
+otherwise run (or applying half of an element's mappings).
 """
 
 from __future__ import annotations
 
 from lxml import etree
 
-from bpmn_engine.interpreter.expressions import ExpressionError, compile_template
+from bpmn_engine.interpreter.expressions import (
+    ExpressionError,
+    compile_expression,
+    compile_template,
+)
+from bpmn_engine.interpreter.expressions.feel import is_feel
 from bpmn_engine.model import InputOutput, IoParameter
 from bpmn_engine.parser.builders.extensions import (
     children_named,
@@ -68,7 +78,7 @@ def read_io(el: etree._Element, node_id: str, issues: Issues) -> InputOutput | N
     """The activity's ``camunda:inputOutput``, or None; problems go to ``issues``."""
     zeebe = first_extension(el, ZEEBE, "ioMapping")
     if zeebe is not None and split(str(el.tag))[1] != "callActivity":
-        issues.warning("zeebe:ioMapping (FEEL) is not applied yet", zeebe, node_id)
+        return _zeebe_io(zeebe, node_id, issues)
     found = extension_elements(el, CAMUNDA_NAMESPACES, "inputOutput")
     if not found:
         return None
@@ -81,3 +91,48 @@ def read_io(el: etree._Element, node_id: str, issues: Issues) -> InputOutput | N
                 if parameter is not None:
                     target.append(parameter)
     return InputOutput(inputs=tuple(inputs), outputs=tuple(outputs))
+
+
+def is_variable_name(text: str) -> bool:
+    """A name a Zeebe mapping can write: one word, or words separated by single spaces
+    (FEEL reads ``Vacation Approval`` as one name, MIWG C.8.0). ``a.b`` is a path."""
+    return bool(text) and all(word.isidentifier() for word in text.split(" "))
+
+
+def _zeebe_parameter(el: etree._Element) -> IoParameter | str:
+    """One ``zeebe:input``/``zeebe:output``, or why it cannot run here."""
+    source = el.get("source") or ""
+    target = (el.get("target") or "").strip()
+    if not is_variable_name(target):
+        return f"target {target!r} is not a plain variable name"
+    if not source.strip():
+        return IoParameter(name=target, kind="null")
+    if not is_feel(source):
+        return IoParameter(name=target, kind="literal", template=source)
+    try:
+        compile_expression(source)
+    except ExpressionError as error:
+        return f"source {source!r} is outside the FEEL subset: {error.message}"
+    return IoParameter(name=target, kind="feel", template=source)
+
+
+def _zeebe_io(io: etree._Element, node_id: str, issues: Issues) -> InputOutput | None:
+    """``zeebe:input``/``zeebe:output`` as an ``InputOutput``, or None (with a warning)
+    when any of them cannot run: an element's mappings apply together or not at all."""
+    found: dict[str, list[IoParameter]] = {"input": [], "output": []}
+    problems: list[str] = []
+    for tag, target in found.items():
+        for child in children_named(io, tag):
+            parameter = _zeebe_parameter(child)
+            if isinstance(parameter, str):
+                problems.append(f"zeebe:{tag} {parameter}")
+            else:
+                target.append(parameter)
+    if problems:
+        issues.warning(
+            f"zeebe:ioMapping of '{node_id}' is not applied: {'; '.join(problems)}",
+            io,
+            node_id,
+        )
+        return None
+    return InputOutput(inputs=tuple(found["input"]), outputs=tuple(found["output"]))

@@ -11,6 +11,8 @@ from importlib import import_module
 from typing import Any
 
 _EXPORTS = {
+    "ConditionStart": "conditions",
+    "conditions_evaluate": "conditions",
     "CorrelationResult": "messages",
     "message_correlate": "messages",
     "SignalDelivery": "signals",

@@ -14,8 +14,10 @@ from django.db import transaction
 
 from bpmn_engine import clock
 from bpmn_engine.interpreter import Interpreter
+from bpmn_engine.interpreter.behaviors.parallel_multiple import is_parallel, part_id, split_part
 from bpmn_engine.interpreter.errors import NotStartableError
 from bpmn_engine.model import (
+    EventDefinition,
     FlowNode,
     MessageEventDefinition,
     ReceiveTask,
@@ -56,15 +58,28 @@ def start_events_register(definitions: Iterable[ProcessDefinition]) -> None:
 
 
 def _register(definition: ProcessDefinition, node: FlowNode, now: Any) -> None:
-    definition_ = first_definition(node)
+    if is_parallel(node):  # each of its events starts it: one subscription per part
+        for index, part in enumerate(getattr(node, "event_definitions", ())):
+            _register_one(definition, node, part, now, part_id(node.id, index))
+        return
+    _register_one(definition, node, first_definition(node), now, node.id)
+
+
+def _register_one(
+    definition: ProcessDefinition,
+    node: FlowNode,
+    definition_: EventDefinition | None,
+    now: Any,
+    element_id: str,
+) -> None:
     if isinstance(node, ReceiveTask):
-        _subscription(definition, node, EventSubscription.Kind.MESSAGE, node.message_name, now)
+        _subscription(definition, node.id, EventSubscription.Kind.MESSAGE, node.message_name, now)
     elif isinstance(definition_, MessageEventDefinition):
         name = definition_.message_name
-        _subscription(definition, node, EventSubscription.Kind.MESSAGE, name, now)
+        _subscription(definition, element_id, EventSubscription.Kind.MESSAGE, name, now)
     elif isinstance(definition_, SignalEventDefinition):
         name = definition_.signal_name
-        _subscription(definition, node, EventSubscription.Kind.SIGNAL, name, now)
+        _subscription(definition, element_id, EventSubscription.Kind.SIGNAL, name, now)
     elif isinstance(definition_, TimerEventDefinition):
         due, remaining = first_due(definition_.timer_type, definition_.value, now)
         Job.objects.create(
@@ -80,10 +95,10 @@ def _register(definition: ProcessDefinition, node: FlowNode, now: Any) -> None:
 
 
 def _subscription(
-    definition: ProcessDefinition, node: FlowNode, kind: str, name: str, now: Any
+    definition: ProcessDefinition, element_id: str, kind: str, name: str, now: Any
 ) -> None:
     EventSubscription.objects.create(
-        definition=definition, element_id=node.id, kind=kind, name=name, created_at=now
+        definition=definition, element_id=element_id, kind=kind, name=name, created_at=now
     )
 
 
@@ -96,11 +111,24 @@ def instance_start_at_event(
     user: str = "",
 ) -> StepResult:
     """Start an instance at an event start (the event happened: a timer was due, a
-    message or signal arrived). Runs inside the caller's transaction."""
+    message or signal arrived). Runs inside the caller's transaction.
+
+    ``element_id`` may be a part id (``Start#1``) of a parallel multiple start event:
+    the instance starts there and that part is delivered at once; the token then waits
+    at the start event for the other parts (``behaviors/parallel_multiple.py``).
+    """
     values = check_variables(variables)
     interpreter = Interpreter(definition_model(definition), limits=engine_limits())
+    start_id, part = split_part(element_id)
     try:
-        state, effects = interpreter.start(variables=values, start_event_id=element_id)
+        state, effects = interpreter.start(
+            variables=None if part is not None else values, start_event_id=start_id
+        )
+        if part is not None:
+            [token_id] = [t.id for t in state.tokens.values() if t.element_id == start_id]
+            effects += interpreter.trigger(
+                state, token_id=token_id, element_id=element_id, variables=values
+            )
     except NotStartableError as exc:
         raise InvalidInput(str(exc)) from exc
     from bpmn_engine.services.instances import _insert

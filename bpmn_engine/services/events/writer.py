@@ -25,8 +25,12 @@ logger = logging.getLogger(__name__)
 
 def subscribe(writer: EffectWriter, effect: fx.Subscribe) -> None:
     writer.batch.run()
-    subscriptions = EventSubscription.objects.filter(
-        instance=writer.instance, token_id=effect.token_id, element_id=effect.element_id
+    subscriptions = EventSubscription.objects.filter(  # a multiple event has several
+        instance=writer.instance,
+        token_id=effect.token_id,
+        element_id=effect.element_id,
+        kind=effect.kind,
+        name=effect.name,
     )
     subscriptions.delete()
     EventSubscription.objects.create(

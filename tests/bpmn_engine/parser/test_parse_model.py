@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bpmn_engine.model import (
+    ConditionalEventDefinition,
     EndEvent,
     ExclusiveGateway,
     FormField,
@@ -187,7 +188,7 @@ def test_zeebe_assignment_form_properties_and_feel_condition() -> None:
     assert review.candidate_users == "bob, carol"
     assert review.form_key == "camunda-forms:bpmn:ReviewForm"
     assert dict(process.extensions.properties) == {"team": "ops"}
-    assert process.flow("Flow_Big").condition == "amount > 100"
+    assert process.flow("Flow_Big").condition == "= amount > 100"  # the marker selects FEEL
 
 
 def test_spiffworkflow_properties() -> None:
@@ -238,15 +239,11 @@ def test_non_executable_process_keeps_unsupported_nodes_as_placeholders() -> Non
     assert isinstance(boundary, UnsupportedNode)
     assert (boundary.kind, boundary.feature) == ("boundaryEvent", "cancelEventDefinition")
     assert boundary.outgoing == ("Flow_4",)
-    approve_all = process.node("Approve_All")
-    assert isinstance(approve_all, UnsupportedNode)
-    assert (approve_all.kind, approve_all.feature) == (
-        "userTask",
-        'multiInstanceLoopCharacteristics behavior="One"',
-    )
-    timer_start = process.node("Timer_Start")
-    assert isinstance(timer_start, UnsupportedNode)
-    assert timer_start.feature == "conditionalEventDefinition"
+    approve_all = process.node("Approve_All")  # multi-instance behavior="One" runs now
+    assert not isinstance(approve_all, UnsupportedNode)
+    timer_start = process.node("Timer_Start")  # a conditional start runs now
+    assert isinstance(timer_start, StartEvent)
+    assert isinstance(timer_start.event_definitions[0], ConditionalEventDefinition)
     cancel_start = process.node("Cancel_Start")  # inside the event subprocess On_Cancel
     assert isinstance(cancel_start, UnsupportedNode)
     assert (cancel_start.scope_id, cancel_start.feature) == (

@@ -33,12 +33,14 @@ SUPPORTED = {
     "eventBasedGateway",
     "sendTask",
     "transaction",
+    "adHocSubProcess",
 }
 
 
 def test_supported_kinds_have_builders() -> None:
     assert set(NODE_KINDS) == SUPPORTED
     assert sorted(tag for tag, kind in NODE_KINDS.items() if kind.scope) == [
+        "adHocSubProcess",
         "subProcess",
         "transaction",
     ]

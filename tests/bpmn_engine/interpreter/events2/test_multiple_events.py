@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bpmn_engine.interpreter import Interpreter
 from bpmn_engine.interpreter.effects import Subscribe, ThrowSignal, Unsubscribe
-from bpmn_engine.parser import BpmnParseError, parse_bpmn
+from bpmn_engine.model import IntermediateCatchEvent
+from bpmn_engine.parser import parse_bpmn
 
 from ..builders import of_type, positions, waiting_at
 from .diagrams import DIAGRAMS, model
@@ -41,11 +40,9 @@ def test_a_multiple_throw_throws_every_signal_and_reaches_each_waiting_catch() -
     assert positions(state) == [("Stopped", "waiting"), ("Went", "waiting")]
 
 
-def test_a_parallel_multiple_catch_is_refused_as_not_supported_yet() -> None:
+def test_a_parallel_multiple_catch_deploys_and_needs_every_signal() -> None:
+    """Run in tests/bpmn_engine/interpreter/events3/test_parallel_multiple.py."""
     path = Path(DIAGRAMS) / "multiple_parallel_catch.bpmn"
-    with pytest.raises(BpmnParseError) as caught:
-        parse_bpmn(path.read_bytes(), filename=path.name)
-    assert str(caught.value) == (
-        "multiple_parallel_catch.bpmn:8: [BothSignals] intermediateCatchEvent 'BothSignals' "
-        "with parallelMultiple event definitions is not supported yet"
-    )
+    process = parse_bpmn(path.read_bytes(), filename=path.name).definitions.processes[0]
+    catch = process.node("BothSignals")
+    assert isinstance(catch, IntermediateCatchEvent) and catch.parallel_multiple

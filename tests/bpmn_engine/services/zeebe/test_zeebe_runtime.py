@@ -1,0 +1,67 @@
+"""Runtime (PostgreSQL) checks of Zeebe extensions: ``zeebe:ioMapping`` on a user task
+(inputs in the task's own scope row, outputs in the process scope) and a Zeebe
+multi-instance whose FEEL collection, output and completion condition run through real
+task completions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bpmn_engine.models import EventSubscription, ProcessInstance, Scope, UserTask
+from bpmn_engine.services.events import message_correlate
+from bpmn_engine.services.instances import instance_start
+from bpmn_engine.services.tasks import task_complete
+
+pytestmark = pytest.mark.django_db
+
+
+def _root(instance: ProcessInstance) -> dict[str, Any]:
+    return dict(Scope.objects.get(instance=instance, parent_id__isnull=True).variables)
+
+
+def _open(instance: ProcessInstance) -> list[UserTask]:
+    return list(UserTask.objects.filter(instance=instance, state="open").order_by("pk"))
+
+
+def test_zeebe_io_mapping_runs_its_feel_inputs_and_outputs(deployed: Any, make_user: Any) -> None:
+    admin = make_user("admin", superuser=True)
+    order = {"customer": "acme", "lines": [600, 500]}
+    instance = instance_start(
+        definition=deployed("zeebe/io_mapping_review"), variables={"order": order}
+    )
+    [review] = _open(instance)
+    local = Scope.objects.get(instance=instance, parent_id__isnull=False).variables
+    assert local == {"customer": "ACME", "large": True, "queue": "standard"}
+
+    task_complete(task_id=review.pk, user=admin, variables={"approved": True})
+    assert [t.element_id for t in _open(instance)] == ["Ship"]
+    root = _root(instance)
+    assert (root["outcome"], root["reviewed"], root["Approval Level"]) == (
+        "accepted",
+        {"customer": "ACME", "large": True},
+        "board",
+    )
+    assert "queue" not in root
+
+
+def test_a_zeebe_multi_instance_completes_on_its_feel_condition(
+    deployed: Any, make_user: Any
+) -> None:
+    admin = make_user("admin", superuser=True)
+    instance = instance_start(
+        definition=deployed("zeebe/mi_feel_review"), variables={"reviewers": ["ann", "bob"]}
+    )
+    first, _ = _open(instance)
+    task_complete(task_id=first.pk, user=admin, variables={"approved": False})
+    assert [t.element_id for t in _open(instance)] == ["Decide"]
+    assert _root(instance)["reviews"] == [{"who": "ann", "approved": False}, None]
+
+
+def test_a_message_catch_event_with_an_output_mapping_takes_its_message(deployed: Any) -> None:
+    instance = instance_start(definition=deployed("zeebe/io_mapping_message_catch"))
+    message_correlate(name="Paid", variables={"amount": 21})
+    assert [t.element_id for t in _open(instance)] == ["Close"]
+    assert _root(instance) == {"amount": 21, "doubled": 42}
+    assert not EventSubscription.objects.filter(instance=instance).exists()
