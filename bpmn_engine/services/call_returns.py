@@ -37,9 +37,11 @@ def call_after_step(instance: ProcessInstance, effects: Sequence[fx.Effect]) -> 
     with no wait state). Then, for a called instance that ended or raised incidents,
     tells its caller: now when the caller's lock is ours or free, else after commit.
     """
+    from bpmn_engine.services.call_errors import errors_after_step
     from bpmn_engine.services.call_escalations import escalations_after_step
 
     escalations_after_step(instance, effects)  # events2: before any return, see there
+    errors_after_step(instance, effects)  # an error a call activity catches cancels us
     _drain_returns(instance)
     if instance.parent_id is None:
         return

@@ -91,7 +91,10 @@ def call_start(*, parent: ProcessInstance, effect: fx.StartCalledInstance, user:
             instance_create(
                 definition=definition,
                 variables=dict(effect.variables),
-                business_key=effect.business_key or "",
+                business_key=(
+                    parent.business_key if effect.inherit_business_key else effect.business_key
+                )
+                or "",
                 username=user,
                 parent=parent,
                 parent_token_id=effect.token_id,

@@ -16,6 +16,7 @@ from django.db.models import Max
 
 from bpmn_engine.dmn import Decision, DmnDefinitions, parse_dmn
 from bpmn_engine.interpreter.decisions import DecisionNotFound
+from bpmn_engine.interpreter.expressions.feel import is_feel
 from bpmn_engine.model import BusinessRuleTask, ProcessModel
 from bpmn_engine.models import DecisionDefinition, Deployment, ProcessDefinition
 from bpmn_engine.parser import BpmnParseError, DeployIssue
@@ -60,7 +61,8 @@ def missing_decision_warnings(
     """Warnings for business rule tasks whose decision is neither deployed nor in ``files``.
 
     Only a warning: the decision may be deployed later; at run time a missing decision is
-    an incident on the task. A ``${...}`` reference can only be checked at run time.
+    an incident on the task. A ``${...}`` or FEEL (``= ...``) reference can only be
+    checked at run time.
     """
     here = {key for file in files for key in file.definitions.decisions}
     warnings = []
@@ -69,7 +71,7 @@ def missing_decision_warnings(
             if not isinstance(node, BusinessRuleTask) or node.binding != "decision":
                 continue
             key = node.decision_ref
-            if "${" in key or "#{" in key or key in here:
+            if "${" in key or "#{" in key or is_feel(key) or key in here:
                 continue
             if node.decision_binding == "deployment" or not _deployed(node):
                 message = f"decision {key!r} is not deployed (yet)"
