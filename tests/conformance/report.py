@@ -103,6 +103,7 @@ def _differential() -> list[str]:
     from tests.differential.test_against_spiff import JOIN_ONCE
     from tests.differential.test_betsy_paths import (
         BATON_REFUSES_PER_SPEC,
+        SPIFF_IGNORES_BEHAVIOR_EVENTS,
         SPIFF_IGNORES_QUANTITIES,
         SPIFF_PATH_FIXES,
     )
@@ -120,6 +121,7 @@ def _differential() -> list[str]:
     ]
     lines += [f"- `{case}`: {why}" for case, (why, _) in SPIFF_PATH_FIXES.items()]
     lines += [f"- `{case}`: {why}" for case, why in SPIFF_IGNORES_QUANTITIES.items()]
+    lines += [f"- `{case}`: {why}" for case, why in SPIFF_IGNORES_BEHAVIOR_EVENTS.items()]
     lines += [
         f"- `{case}`: Baton refuses it at deploy: {why}"
         for case, why in BATON_REFUSES_PER_SPEC.items()
