@@ -18,12 +18,23 @@ from approvals.selectors import requests_page
 from bpmn_engine import clock
 from bpmn_engine.models import UserTask
 from bpmn_engine.services.errors import InvalidInput
-from bpmn_engine.services.tasks import tasks_complete_bulk
+from bpmn_engine.services.tasks import task_can_see, task_is_candidate, tasks_complete_bulk
 
 
 def _current(request: HttpRequest) -> Any:
     """The signed-in user (``login_required`` guarantees one)."""
     return request.user
+
+
+def _visible_task_names(ids: list[int], user: Any) -> dict[int, str]:
+    """Names of the tasks the user may see; any other id is shown as a bare number, like
+    an id that does not exist (the page must not name someone else's task)."""
+    rows = UserTask.objects.filter(pk__in=ids).select_related("instance")
+    return {
+        task.pk: task.name
+        for task in rows.prefetch_related("candidates")
+        if task_can_see(task, user) or task_is_candidate(task, user)
+    }
 
 
 @require_GET
@@ -72,7 +83,7 @@ def bulk_complete(request: HttpRequest) -> HttpResponse:
     except InvalidInput as exc:
         messages.error(request, str(exc))
         return redirect("approvals:tasks")
-    names = dict(UserTask.objects.filter(pk__in=ids).values_list("pk", "name"))
+    names = _visible_task_names(ids, _current(request))
     rows = [(names.get(outcome.task_id, outcome.task_id), outcome) for outcome in outcomes]
     done = sum(1 for outcome in outcomes if outcome.completed)
     return render(request, "approvals/bulk_result.html", {"rows": rows, "done": done})

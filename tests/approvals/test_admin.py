@@ -60,15 +60,15 @@ def test_upload_of_a_broken_file_lists_each_issue_with_its_line(login: Any) -> N
     assert response.redirect_chain == []
     errors = response.context["form"].errors["file"]
     assert errors == [
-        "line 5, element 'Flow_1': sequence flow 'Flow_1' targetRef 'Nowhere' is not a flow "
-        "node of process 'broken'",
-        "line 6, element 'Gateway': default flow 'Flow_Missing' of 'Gateway' is not one of "
-        "its outgoing flows",
+        "line 5, column 5, element 'Flow_1': sequence flow 'Flow_1' targetRef 'Nowhere' is "
+        "not a flow node of process 'broken'",
+        "line 6, column 5, element 'Gateway': default flow 'Flow_Missing' of 'Gateway' is "
+        "not one of its outgoing flows",
     ]
     page = response.content.decode()
     assert "The file was not deployed. Please fix the problems below." in page
-    assert "line 5, element &#x27;Flow_1&#x27;" in page
-    assert "line 6, element &#x27;Gateway&#x27;" in page
+    assert "line 5, column 5, element &#x27;Flow_1&#x27;" in page
+    assert "line 6, column 5, element &#x27;Gateway&#x27;" in page
     assert not Deployment.objects.exists()
 
 

@@ -56,6 +56,8 @@ PAYLOADS = {
     # The strongest forms the grammar accepts: they compile, then hit the run budgets.
     "string-bomb-accepted": "${{'a' * 10000000000 == ''}}",
     "integer-bomb-accepted": "${{" + " * ".join(["999999999999"] * 400) + " == 1}}",
+    "huge-string-from-int-accepted": "${{str(" + " * ".join(["999999999999"] * 300) + ") == ''}}",
+    "deep-nesting": "${{" + "(" * 100 + "1" + ")" * 100 + " == 1}}",
 }
 
 
@@ -119,9 +121,9 @@ def test_a_10_mb_variable_is_refused_with_its_size_and_the_limit(deployed):
     assert "Variable 'blob' is 10000002 bytes; the limit is 1000000" in str(refused.value)
 
 
-def test_a_10000_level_nesting_is_a_parse_error_with_file_and_line():
-    """lxml stops at its depth limit (256) without XML_PARSE_HUGE; the message names the
-    file and line (not yet the column: noted in docs/durability.md)."""
+def test_a_10000_level_nesting_is_a_parse_error_with_file_line_and_column():
+    """lxml stops at its depth limit (256) without XML_PARSE_HUGE; the issue names the
+    file, line and column (the API's 400 carries both: ``test_hostile_xml``)."""
     depth = 10_000
     data = (
         b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">'
@@ -134,6 +136,8 @@ def test_a_10000_level_nesting_is_a_parse_error_with_file_and_line():
         parse_bpmn(data, filename="deep.bpmn")
     assert time.monotonic() - started < 2
     assert str(refused.value).startswith("deep.bpmn:1: not well-formed XML: Excessive depth")
+    [issue] = refused.value.issues
+    assert issue.line == 1 and issue.column is not None and issue.column > 1
 
 
 def test_a_multi_instance_cardinality_of_100000_is_refused_with_a_bounded_error(deployed):
@@ -148,3 +152,75 @@ def test_a_multi_instance_cardinality_of_100000_is_refused_with_a_bounded_error(
         assert instance.open_incidents == 1
         assert UserTask.objects.filter(instance=instance).count() == 0
     assert time.monotonic() - started < 30
+
+
+# --- hostile 18: template syntax typed into forms and sent to the API is data -----------
+
+TEMPLATE_VALUES = [
+    "${__import__('os').system('touch " + str(MARKER) + "')}",
+    "#{requester}",
+    "{{ 7*7 }}",
+    "{% debug %}",
+]
+
+
+@pytest.mark.parametrize("value", TEMPLATE_VALUES)
+@pytest.mark.parametrize("via", ["page", "api"])
+def test_form_values_with_template_syntax_are_stored_and_used_as_data(
+    value, via, deployed, make_user
+):
+    """Typed into the task form (page) or sent to the API, the value is stored as written;
+    a later ``${note}`` yields that text once, never evaluates it again."""
+    from django.test import Client
+
+    MARKER.unlink(missing_ok=True)
+    alice = make_user("alice")
+    instance = instance_start(definition=deployed("durability/template_data"), user=alice)
+    fill = UserTask.objects.get(instance=instance, element_id="Fill")
+    client = Client()
+    client.force_login(alice)
+    if via == "page":
+        response = client.post(f"/tasks/{fill.pk}/", {"note": value})
+        assert response.status_code == 302, response.content[:300]
+    else:
+        body = {"variables": {"note": value}}
+        response = client.post(
+            f"/api/v1/tasks/{fill.pk}/complete", body, content_type="application/json"
+        )
+        assert response.status_code == 200, response.content
+    stored = Scope.objects.get(instance=instance, parent_id__isnull=True).variables
+    assert stored["note"] == value
+    assert UserTask.objects.get(instance=instance, element_id="Next").assignee == value
+    assert (
+        client.get(f"/api/v1/process-instances/{instance.pk}/variables").json()["variables"]["note"]
+        == value
+    )
+    assert not MARKER.exists()
+
+
+@pytest.mark.parametrize("size", [10 * 10**6, 20 * 10**6])
+def test_a_huge_variable_through_the_api_is_refused_with_a_bounded_error(size, deployed, make_user):
+    """10 MB fits the request cap and meets the variable limit (400 naming the variable);
+    20 MB is refused from its Content-Length (413). Nothing is started."""
+    from django.test import Client
+
+    deployed("durability/parallel_join_2")
+    client = Client()
+    client.force_login(make_user("alice"))
+    body = '{"variables": {"blob": "' + "x" * size + '"}}'
+    started = time.monotonic()
+    response = client.post(
+        "/api/v1/process-definitions/key/ParallelJoin2/start",
+        body,
+        content_type="application/json",
+    )
+    assert time.monotonic() - started < 10
+    if size < 11 * 1024 * 1024:
+        assert response.status_code == 400, response.content[:300]
+        assert (
+            f"Variable 'blob' is {size + 2} bytes; the limit is 1000000"
+            in (response.json()["detail"])
+        )
+    else:
+        assert response.status_code == 413, response.content[:300]
+    assert not ProcessInstance.objects.exists()

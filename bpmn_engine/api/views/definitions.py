@@ -19,6 +19,7 @@ from bpmn_engine.api.filters import DefinitionFilter, DeploymentFilter
 from bpmn_engine.api.idempotency import IDEMPOTENCY_PARAMETER, idempotent_response
 from bpmn_engine.api.permissions import CanDeploy
 from bpmn_engine.api.renderers import XMLRenderer
+from bpmn_engine.api.request_limits import UPLOAD_REQUEST_FACTOR
 from bpmn_engine.api.services import deployment_delete
 from bpmn_engine.api.views.common import (
     FILTER_BACKENDS,
@@ -32,7 +33,6 @@ from bpmn_engine.models import Deployment, ProcessDefinition
 from bpmn_engine.services.deploy import definition_deploy
 from bpmn_engine.services.instances import definition_latest, instance_start
 
-UPLOAD_REQUEST_FACTOR = 4
 XML_RESPONSE = {(200, "application/xml"): OpenApiTypes.STR, **problems(404)}
 
 
@@ -64,7 +64,9 @@ class DeploymentViewSet(
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         """Refuse an oversized upload from its Content-Length, before reading the body:
         the whole request may carry the BPMN file and its DMN files, each within the
-        per-file limit, so it is capped at ``UPLOAD_REQUEST_FACTOR`` times that limit."""
+        per-file limit, so it is capped at ``UPLOAD_REQUEST_FACTOR`` times that limit.
+        ``RequestSizeLimitMiddleware`` refuses it first; this keeps the view safe when
+        mounted without it."""
         super().initial(request, *args, **kwargs)
         if request.method != "POST":
             return
