@@ -23,6 +23,15 @@ def fire_timer(job_id: int) -> str:
     return timer_fire(job_id=job_id)
 
 
+@shared_task(name="bpmn_engine.tasks.fire_timers")
+def fire_timers(job_ids: list[int]) -> dict[str, int]:
+    """Several due timers in one message (the sweeper batches them); each fires in its
+    own transaction."""
+    from bpmn_engine.services.events.timers import timers_fire
+
+    return timers_fire(job_ids=job_ids)
+
+
 @shared_task(name="bpmn_engine.tasks.sweep_jobs")
 def sweep_jobs() -> dict[str, int]:
     return jobs_sweep()

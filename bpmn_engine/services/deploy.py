@@ -13,6 +13,7 @@ from django.db.models import Max
 from bpmn_engine.conf import engine_setting
 from bpmn_engine.models import DecisionDefinition, Deployment, ProcessDefinition
 from bpmn_engine.parser import BpmnParseError, DeployIssue, parse_bpmn
+from bpmn_engine.services.call_cycles import runaway_cycle_issues
 from bpmn_engine.services.call_queries import unknown_called_keys
 from bpmn_engine.services.decisions import (
     decisions_store,
@@ -81,6 +82,8 @@ def definition_deploy(
     checksum = _checksum(data, extra_files)
     warnings = [str(w) for w in parsed.warnings]
     warnings += unknown_called_keys(parsed.definitions.processes)
+    if cycles := runaway_cycle_issues(parsed.definitions.processes):
+        raise DeployError(BpmnParseError(filename, cycles))
     warnings += missing_decision_warnings(parsed.definitions.processes, dmn_files)
     with transaction.atomic():
         existing = Deployment.objects.filter(checksum=checksum).order_by("-pk").first()

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, transaction
 
 from bpmn_engine import clock
+from bpmn_engine.conf import engine_setting
+from bpmn_engine.interpreter.effects import Effect
 from bpmn_engine.interpreter.errors import NotStartableError
+from bpmn_engine.interpreter.state import InstanceState
 from bpmn_engine.models import ProcessDefinition, ProcessInstance
 from bpmn_engine.observability.hooks import start_observed
 from bpmn_engine.persistence import steps
@@ -24,6 +28,7 @@ from bpmn_engine.services.runtime import (
     instance_step,
     persist,
 )
+from bpmn_engine.services.step_budget import budget_exceeded, started_where_the_step_began
 
 
 def definition_latest(*, key: str) -> ProcessDefinition:
@@ -105,13 +110,19 @@ def instance_create(
     from bpmn_engine.interpreter import Interpreter
     from bpmn_engine.services.decisions import DeploymentDecisions
 
-    interpreter = Interpreter(
-        definition_model(definition),
-        limits=engine_limits(),
-        decisions=DeploymentDecisions(definition.pk),
-    )
+    def start(max_steps: int) -> tuple[InstanceState, list[Effect]]:
+        interpreter = Interpreter(
+            definition_model(definition),
+            limits=replace(engine_limits(), max_steps=max_steps),
+            decisions=DeploymentDecisions(definition.pk),
+        )
+        return interpreter.start(variables=variables, initiator=username or None)
+
+    limit = engine_setting("MAX_STEPS_PER_TRANSACTION")
     try:
-        state, effects = interpreter.start(variables=variables, initiator=username or None)
+        state, effects = start(limit)
+        if budget_exceeded(effects, limit):  # a loop with no wait state: see step_budget
+            state, effects = started_where_the_step_began(start, limit)
     except NotStartableError as exc:
         raise InvalidInput(str(exc)) from exc
     now = clock.now()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -35,6 +35,7 @@ from bpmn_engine.services.effects import EffectWriter
 from bpmn_engine.services.errors import Conflict, InvalidInput
 from bpmn_engine.services.events import writer as event_writer
 from bpmn_engine.services.models_cache import definition_model
+from bpmn_engine.services.step_budget import budget_exceeded, parked_where_the_step_began
 
 StepAction = Callable[[Interpreter, InstanceState], list[Effect]]
 HistoryNote = tuple[str, str, str | None, dict[str, Any]]
@@ -182,10 +183,34 @@ def step_locked(
         before(instance, state)
     with step_observed(instance, action):
         effects = action(interpreter_for(instance), state)
+        if budget_exceeded(effects, engine_setting("MAX_STEPS_PER_TRANSACTION")):
+            state, effects = _rolled_back(instance, action)
         created = persist(
             instance, state, effects, user=user, now=now, batch=batch, history=history
         )
     return StepResult(instance, state, effects, created)
+
+
+def _rolled_back(
+    instance: ProcessInstance, action: StepAction
+) -> tuple[InstanceState, list[Effect]]:
+    """The step ran away (``step_budget``): reload the state from before it (nothing of
+    the run was written) and run the action again with a budget of zero."""
+    _, state = load_locked(InstanceRef.by_id(instance.pk))
+    if state is None:  # pragma: no cover - the caller holds the instance lock
+        raise Conflict(f"Process instance {instance.pk} does not exist")
+
+    before: InstanceState = state
+
+    def run(max_steps: int) -> list[Effect]:
+        interpreter = Interpreter(
+            definition_model(instance.definition_id),
+            limits=replace(engine_limits(), max_steps=max_steps),
+            decisions=DeploymentDecisions(instance.definition_id),
+        )
+        return action(interpreter, before)
+
+    return before, parked_where_the_step_began(run, engine_setting("MAX_STEPS_PER_TRANSACTION"))
 
 
 def _require_atomic() -> None:

@@ -18,15 +18,18 @@ READY_TIMEOUT = 60.0
 class Worker:
     """A ``celery worker --beat`` process; ``log`` is its output."""
 
-    def __init__(self, folder: Path, name: str, *, broker: str | None = None) -> None:
+    def __init__(self, folder: Path, name: str, *, broker: str | None = None, **env: str) -> None:
         if broker is None:  # drop messages earlier tests left on our own queue
             from config.celery import app
 
             app.control.purge()
         self.log = folder / f"{name}.log"
+        self.orphans: list[int] = []
+        """The children of a killed main process (``kill``), for ``stop`` to end."""
         extra = {"BATON_SWEEP_INTERVAL": "0.5"}
         if broker is not None:
             extra["CELERY_BROKER_URL"] = broker
+        extra.update(env)
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 worker_command(
@@ -50,11 +53,19 @@ class Worker:
         return self.log.read_text(errors="replace")
 
     def kill(self) -> None:
-        """``kill -9`` of the main process: no cleanup, no ack, no goodbye."""
+        """``kill -9`` of the main process: no cleanup, no ack, no goodbye. Its children
+        (the pool, the embedded beat) are orphaned, as in production; ``stop`` ends the
+        ones still alive, so a beat left behind does not sweep on after the test."""
+        self.orphans = descendants(self.process.pid)
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
 
     def stop(self) -> None:
+        for pid in self.orphans:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass  # it had exited (the pool child does, once it notices)
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -70,3 +81,20 @@ def pid_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux ``/proc``), children before grandchildren."""
+    found: list[int] = []
+    level = [pid]
+    while level:
+        below = []
+        for parent in level:
+            for task in Path(f"/proc/{parent}/task").glob("*/children"):
+                try:
+                    below += [int(child) for child in task.read_text().split()]
+                except OSError:
+                    continue  # that thread or process just ended
+        found += below
+        level = below
+    return found
