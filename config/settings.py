@@ -8,6 +8,7 @@ SQLite (WAL) for the database and kombu's ``filesystem://`` transport for Celery
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -30,12 +31,15 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "axes",  # failed-login throttling (see "Sign-in throttling" below)
     "bpmn_engine",
     "approvals",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a body: an oversized request is refused from its Content-Length.
+    "bpmn_engine.api.request_limits.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -44,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into a 429
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -94,6 +99,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+# --- Sign-in throttling (django-axes; approvals/auth.py) -----------------------------------
+# After AXES_FAILURE_LIMIT failed sign-ins for one username from one address, that pair is
+# refused (429) for the cool-off, even with the right password: on the login page, the
+# admin login and the API's Basic authentication alike. A success resets the count.
+AUTHENTICATION_BACKENDS = [
+    "approvals.auth.LoginAttemptBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("BATON_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BATON_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "approvals.auth.lockout_response"
+AXES_VERBOSE = False
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "approvals:tasks"
 LOGOUT_REDIRECT_URL = "login"
@@ -128,7 +148,7 @@ REST_FRAMEWORK = {
     # Basic first: an unauthenticated call gets 401 with a WWW-Authenticate challenge
     # (DRF answers 403 when the first class cannot challenge, as SessionAuthentication).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.BasicAuthentication",
+        "bpmn_engine.api.authentication.ThrottledBasicAuthentication",
         "bpmn_engine.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -162,9 +182,12 @@ SPECTACULAR_SETTINGS = {
 _BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    for _sub in ("queue", "processed"):
+    for _sub in ("queue", "processed", "control"):
         (_BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        # Every folder under var/: kombu's default control folder is ./control, which
+        # would litter whatever directory the worker was started from.
+        "control_folder": str(_BROKER_DIR / "control"),
         "data_folder_in": str(_BROKER_DIR / "queue"),
         "data_folder_out": str(_BROKER_DIR / "queue"),
         "processed_folder": str(_BROKER_DIR / "processed"),
@@ -215,6 +238,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("BATON_LOG_LEVEL", "INFO")},
+    # django-axes logs housekeeping at INFO on every sign-in; failures stay (WARNING).
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 BPMN_SWEEP_INTERVAL = float(os.environ.get("BATON_SWEEP_INTERVAL", "2"))
