@@ -10,9 +10,7 @@ step's rows and history, and the instance's version go out together at the end.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -21,24 +19,32 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 
 from bpmn_engine.interpreter.state import Changes, InstanceState, Scope, Token, TokenState
-from bpmn_engine.models import HistoryEvent, ProcessInstance, TaskCandidate, UserTask
+from bpmn_engine.models import ProcessInstance, UserTask
 from bpmn_engine.models import Scope as ScopeRow
 from bpmn_engine.models import Token as TokenRow
 from bpmn_engine.persistence.batch import Batch, Result
-from bpmn_engine.persistence.tables import Table
+from bpmn_engine.persistence.history import HISTORY as HISTORY  # re-exported for services
+from bpmn_engine.persistence.history import HISTORY_COLUMNS as HISTORY_COLUMNS
+from bpmn_engine.persistence.history import history_row as history_row
+from bpmn_engine.persistence.history import queue_history as queue_history
+from bpmn_engine.persistence.scope_rows import scopes_as_read, unchanged
+from bpmn_engine.persistence.tables import Table, update_sql
+from bpmn_engine.persistence.task_rows import CANDIDATES as CANDIDATES  # re-exported
+from bpmn_engine.persistence.task_rows import TASK_INSERT_COLUMNS as TASK_INSERT_COLUMNS
+from bpmn_engine.persistence.task_rows import TASKS as TASKS
+from bpmn_engine.persistence.task_rows import queue_candidates as queue_candidates
+from bpmn_engine.persistence.task_rows import (
+    queue_candidates_of_open_task as queue_candidates_of_open_task,
+)
+from bpmn_engine.persistence.task_rows import queue_task_insert as queue_task_insert
+from bpmn_engine.persistence.task_rows import queue_task_update as queue_task_update
 
 INSTANCES = Table(ProcessInstance)
 SCOPES = Table(ScopeRow)
 TOKENS = Table(TokenRow)
-TASKS = Table(UserTask)
-CANDIDATES = Table(TaskCandidate)
-HISTORY = Table(HistoryEvent)
 
 SCOPE_COLUMNS = ("id", "element_id", "parent_id", "token_id", "variables")
 TOKEN_COLUMNS = ("id", "element_id", "scope_id", "state", "arrived_via", "leaving")
-HISTORY_COLUMNS = ("instance_id", "event", "element_id", "token_id", "user", "data", "timestamp")
-HISTORY_ROWS_PER_INSERT = 100
-"""Keeps a statement's parameters well under SQLite's limit (7 per row)."""
 
 
 def _for_update() -> str:
@@ -62,13 +68,6 @@ def _select_sql(
     elif tail.startswith("order:"):
         sql += f" ORDER BY {table.col(tail[6:])}"
     return sql
-
-
-@cache
-def _update_sql(table: Table[Any], columns: tuple[str, ...], vendor: str) -> str:
-    del vendor  # part of the cache key: quoting differs per backend
-    sets = ", ".join(f"{table.col(n)} = %s" for n in columns)
-    return f"UPDATE {table.name} SET {sets} WHERE {table.col('id')} = %s"
 
 
 @dataclass(frozen=True)
@@ -106,15 +105,18 @@ class StateRead:
 
     def state(self) -> InstanceState:
         scopes = {}
+        as_read = scopes_as_read()
+        as_read.clear()
         for row in self._scopes.rows:
             id_, element_id, parent_id, token_id, variables = SCOPES.decode(SCOPE_COLUMNS, row)
-            scopes[id_.hex] = Scope(
+            scope = scopes[id_.hex] = Scope(
                 id=id_.hex,
                 element_id=element_id,
                 parent_id=parent_id.hex if parent_id else None,
                 token_id=token_id.hex if token_id else None,
                 variables=variables,
             )
+            as_read[scope.id] = (scope.element_id, scope.parent_id, scope.token_id, row[-1])
         tokens = {}
         for row in self._tokens.rows:
             id_, element_id, scope_id, state, arrived_via, leaving = TOKENS.decode(
@@ -217,8 +219,12 @@ def queue_state_changes(
         batch.add(*_delete(TOKENS, instance.pk, changes.tokens_removed))
     if changes.scopes_removed:
         batch.add(*_delete(SCOPES, instance.pk, changes.scopes_removed))
-    if changes.scopes_saved:
-        rows = [_scope_values(instance.pk, state.scopes[i]) for i in changes.scopes_saved]
+    as_read = scopes_as_read()
+    saved = [
+        i for i in changes.scopes_saved if not unchanged(as_read.pop(i, None), state.scopes[i])
+    ]
+    if saved:
+        rows = [_scope_values(instance.pk, state.scopes[i]) for i in saved]
         batch.add(*SCOPES.insert(("instance_id", *SCOPE_COLUMNS), rows, upsert_on="id"))
     if changes.tokens_saved:
         base = (instance.version + 1) * 1_000_000
@@ -263,17 +269,11 @@ def _token_values(instance_id: int, token: Token, ordinal: int) -> tuple[Any, ..
     )
 
 
-def queue_history(batch: Batch, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Append history rows (``HISTORY_COLUMNS`` order), a few multi-row INSERTs at most."""
-    for start in range(0, len(rows), HISTORY_ROWS_PER_INSERT):
-        batch.add(*HISTORY.insert(HISTORY_COLUMNS, rows[start : start + HISTORY_ROWS_PER_INSERT]))
-
-
 def queue_instance_update(batch: Batch, instance: ProcessInstance) -> None:
     names = ("version", "state", "ended_at", "open_incidents")
     values = [getattr(instance, n) for n in names]
     batch.add(
-        _update_sql(INSTANCES, names, connection.vendor),
+        update_sql(INSTANCES, names, connection.vendor),
         [*INSTANCES.params(names, values), instance.pk],
     )
 
@@ -283,54 +283,3 @@ def queue_instance_insert(batch: Batch, instance: ProcessInstance) -> Result:
     names = tuple(a for a in INSTANCES.all_columns if a != "id")
     values = [getattr(instance, n) for n in names]
     return batch.add(*INSTANCES.insert(names, [values], returning="id"), fetch=True)
-
-
-TASK_INSERT_COLUMNS = (
-    "instance_id",
-    "token_id",
-    "element_id",
-    "name",
-    "documentation",
-    "state",
-    "assignee",
-    "priority",
-    "due_at",
-    "form_key",
-    "created_at",
-    "completed_at",
-    "completed_by",
-    "submitted",
-)
-
-
-def queue_task_insert(batch: Batch, values: Sequence[Any]) -> Result:
-    """Insert a user task (``TASK_INSERT_COLUMNS`` order); the result holds its id."""
-    return batch.add(*TASKS.insert(TASK_INSERT_COLUMNS, [values], returning="id"), fetch=True)
-
-
-def queue_candidates(
-    batch: Batch, task_id: int, users: Sequence[str], groups: Sequence[str]
-) -> None:
-    rows = [(task_id, u, "") for u in users] + [(task_id, "", g) for g in groups]
-    if rows:
-        batch.add(*CANDIDATES.insert(("task_id", "user", "group"), rows))
-
-
-def queue_task_update(batch: Batch, task: UserTask, names: Sequence[str]) -> None:
-    values = [getattr(task, n) for n in names]
-    batch.add(
-        _update_sql(TASKS, tuple(names), connection.vendor), [*TASKS.params(names, values), task.pk]
-    )
-
-
-def history_row(
-    instance_id: int,
-    event: str,
-    *,
-    element_id: str,
-    token_id: str | None,
-    user: str,
-    data: dict[str, Any],
-    timestamp: datetime,
-) -> tuple[Any, ...]:
-    return (instance_id, event, element_id, token_id or None, user, data, timestamp)

@@ -12,8 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
 from typing import Any, Generic, TypeVar
+from uuid import UUID
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 M = TypeVar("M", bound=models.Model)
 Converter = Callable[[Any, Any, Any], Any]
@@ -41,9 +43,10 @@ class Table(Generic[M]):
 
     def params(self, attnames: Sequence[str], values: Sequence[Any]) -> list[Any]:
         """Values as the driver takes them, as each field's ``get_db_prep_save`` makes them."""
-        adapters = _adapters(self, connection.vendor)
+        db = connections[DEFAULT_DB_ALIAS]
+        adapters = _adapters(self, db.vendor)
         return [
-            value if (adapt := adapters[attname]) is None else adapt(value)
+            value if (adapt := adapters[attname]) is None else adapt(value, db)
             for attname, value in zip(attnames, values, strict=True)
         ]
 
@@ -71,12 +74,13 @@ class Table(Generic[M]):
 
     def decode(self, attnames: Sequence[str], row: Sequence[Any]) -> list[Any]:
         """Convert one raw row as the ORM would (JSON text to objects, UUIDs, datetimes)."""
-        converters = _converters(self, tuple(attnames), connection.vendor)
+        db = connections[DEFAULT_DB_ALIAS]
+        converters = _converters(self, tuple(attnames), db.vendor)
         values = list(row)
         for index, chain in converters:
             value = values[index]
             for converter, expression in chain:
-                value = converter(value, expression, connection)
+                value = converter(value, expression, db)
             values[index] = value
         return values
 
@@ -103,20 +107,37 @@ PASS_THROUGH = {
 bool, None); every other field goes through it."""
 
 
+Adapter = Callable[[Any, BaseDatabaseWrapper], Any]
+
+
 @cache
-def _adapters(table: Table[Any], vendor: str) -> dict[str, Callable[[Any], Any] | None]:
-    del vendor  # part of the cache key: preparation differs per backend
-    adapters: dict[str, Callable[[Any], Any] | None] = {}
+def _adapters(table: Table[Any], vendor: str) -> dict[str, Adapter | None]:
+    adapters: dict[str, Adapter | None] = {}
     for attname, field in table.fields.items():
         if field.get_internal_type() in PASS_THROUGH:
             adapters[attname] = None
+        elif field.get_internal_type() == "UUIDField" and vendor == "postgresql":
+            adapters[attname] = partial(_prepare_uuid, field)
         else:
             adapters[attname] = partial(_prepare, field)
     return adapters
 
 
-def _prepare(field: models.Field[Any, Any], value: Any) -> Any:
-    return field.get_db_prep_save(value, connection)
+def _prepare(field: models.Field[Any, Any], value: Any, db: BaseDatabaseWrapper) -> Any:
+    """The field's own preparation, given the connection itself (not the ``connection``
+    proxy, which costs a context-local lookup on each of the field's accesses)."""
+    return field.get_db_prep_save(value, db)
+
+
+def _prepare_uuid(field: models.Field[Any, Any], value: Any, db: BaseDatabaseWrapper) -> Any:
+    """The engine's ids are hex text; on PostgreSQL ``UUIDField`` turns text into a
+    ``UUID`` (``to_python``) and passes it on, so do just that for text."""
+    if isinstance(value, str):
+        try:
+            return UUID(hex=value)
+        except ValueError:
+            pass  # the field's own path raises its ValidationError
+    return field.get_db_prep_save(value, db)
 
 
 @cache
@@ -167,3 +188,10 @@ def _converters(
         if chain:
             result.append((index, [(converter, expression) for converter in chain]))
     return result
+
+
+@cache
+def update_sql(table: Table[Any], columns: tuple[str, ...], vendor: str) -> str:
+    del vendor  # part of the cache key: quoting differs per backend
+    sets = ", ".join(f"{table.col(n)} = %s" for n in columns)
+    return f"UPDATE {table.name} SET {sets} WHERE {table.col('id')} = %s"

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime, parse_duration
 from bpmn_engine.handlers.registry import get_handler
 from bpmn_engine.interpreter import effects as fx
 from bpmn_engine.models import Incident, Job, ProcessInstance, UserTask
-from bpmn_engine.persistence import steps
+from bpmn_engine.persistence import reach, steps
 from bpmn_engine.persistence.batch import Batch, Result
 from bpmn_engine.services.events import writer as event_writer
 from bpmn_engine.services.notifications import notify_on_commit
@@ -52,6 +52,11 @@ class EffectWriter:
         self.history: list[tuple[Any, ...]] = []
         self.created_task_ids: list[int] = []
         self._new_tasks: list[tuple[Result, fx.CreateUserTask, dict[str, Any]]] = []
+        self._reach_names: set[str] = set()
+        self._reach_groups: set[str] = set()
+        """Who the new tasks are for: assignees, else candidate users and groups."""
+        self._one_trip = connection.vendor == "postgresql"
+        """New tasks' candidates and history go with the task insert (``finish``)."""
 
     def write(self, effects: list[fx.Effect]) -> None:
         """Queue the effects' rows (``finish`` writes them)."""
@@ -62,19 +67,46 @@ class EffectWriter:
             handler(effect)
 
     def finish(self) -> None:
-        """Write everything queued, the history, and the instance row with a new version."""
-        if self._new_tasks:
+        """Write everything queued, the history, and the instance row with a new version.
+
+        On PostgreSQL this is one round trip even when the step opened tasks: their
+        candidates and ``task_created`` rows find the new task by its token in the same
+        query. Elsewhere the task ids come back first, then the rest goes.
+        """
+        task_of_token: dict[int, str] = {}
+        if self._new_tasks and not self._one_trip:
             self.batch.run()
             for result, effect, data in self._new_tasks:
                 self._task_created(_returned_id(result), effect, data)
             self._new_tasks.clear()
-        steps.queue_history(self.batch, self.history)
+        for result, effect, data in self._new_tasks:
+            if result.rows:  # an effect written through the ORM ran the batch already
+                data["task_id"] = _returned_id(result)
+            else:
+                task_of_token[id(data)] = effect.token_id
+        steps.queue_history(self.batch, self.history, task_of_token=task_of_token)
         self.history = []
         self.instance.version += 1
         steps.queue_instance_update(self.batch, self.instance)
+        reached = self._queue_reach()
         self.batch.run()
-        if self.created_task_ids:  # email the people the new tasks reach, after commit
+        for result, effect, data in self._new_tasks:
+            self._task_created(_returned_id(result), effect, data, candidates_queued=True)
+        self._new_tasks.clear()
+        if reached is True or (isinstance(reached, Result) and reached.rows):
+            # email the people the new tasks reach, after commit
             notify_on_commit(self.created_task_ids, actor=self.user)
+
+    def _queue_reach(self) -> Result | bool:
+        """Whether to look up, after commit, whom the new tasks reach: False when they
+        reach nobody by name or group, a queued check (``persistence.reach``) when it
+        can be asked with the step's writes, True to leave it to ``notifications``."""
+        opened = self.created_task_ids or self._new_tasks
+        if not opened or not (self._reach_names or self._reach_groups):
+            return False
+        if not reach.reach_sql_available():
+            return True
+        return reach.queue_anyone_reached(self.batch, self._reach_names, self._reach_groups)
 
     def add_history(
         self, event: str, *, element_id: str = "", token_id: str | None = None, **data: object
@@ -125,18 +157,37 @@ class EffectWriter:
             candidate_users=list(effect.candidate_users),
             candidate_groups=list(effect.candidate_groups),
         )
+        if effect.assignee:
+            self._reach_names.add(effect.assignee)
+        else:
+            self._reach_names.update(effect.candidate_users)
+            self._reach_groups.update(effect.candidate_groups)
         if connection.features.can_return_columns_from_insert:
             self._new_tasks.append((steps.queue_task_insert(self.batch, values), effect, data))
+            if self._one_trip:
+                steps.queue_candidates_of_open_task(
+                    self.batch, effect.token_id, effect.candidate_users, effect.candidate_groups
+                )
         else:  # pragma: no cover - SQLite before 3.35 cannot return the new id
             self.batch.run()
             task = UserTask(**dict(zip(steps.TASK_INSERT_COLUMNS, values, strict=True)))
             task.save(force_insert=True)
             self._task_created(task.pk, effect, data)
 
-    def _task_created(self, task_id: int, effect: fx.CreateUserTask, data: dict[str, Any]) -> None:
+    def _task_created(
+        self,
+        task_id: int,
+        effect: fx.CreateUserTask,
+        data: dict[str, Any],
+        *,
+        candidates_queued: bool = False,
+    ) -> None:
         data["task_id"] = task_id
         self.created_task_ids.append(task_id)
-        steps.queue_candidates(self.batch, task_id, effect.candidate_users, effect.candidate_groups)
+        if not candidates_queued:
+            steps.queue_candidates(
+                self.batch, task_id, effect.candidate_users, effect.candidate_groups
+            )
 
     def _CancelUserTask(self, effect: fx.CancelUserTask) -> None:
         self.batch.run()
@@ -221,6 +272,10 @@ class EffectWriter:
         call_cancel(
             parent=self.instance, token_id=effect.token_id, reason=effect.reason, user=self.user
         )
+
+    def _ErrorToCaller(self, effect: fx.ErrorToCaller) -> None:
+        """Nothing to write: the thrower's incident is the record; ``call_errors`` offers
+        the error to the caller after the step."""
 
     def _EscalateToCaller(self, effect: fx.EscalateToCaller) -> None:
         """Recorded here; delivered to the caller by ``call_escalations`` after the step."""

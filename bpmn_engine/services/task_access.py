@@ -3,10 +3,11 @@
 
 Each task operation reads what it needs in one round trip under the instance lock: the
 instance row (locked first, the engine's lock order), the task row (locked after it),
-the task's candidates, the user's group names, the element ids of the other tasks of the
-instance this user completed (for the four-eyes rules), and for a completion the
-instance state. The checks then run on those values, with the same meaning as
-``task_can_act`` / ``task_can_see`` (which pages use on ORM objects).
+the task's candidates, the user's group names, and for a completion the instance state.
+Only a task with the distinct-approvers rule also needs the element ids of the other
+tasks of the instance this user completed; that is a second read under the same lock.
+The checks then run on those values, with the same meaning as ``task_can_act`` /
+``task_can_see`` (which pages use on ORM objects).
 """
 
 from __future__ import annotations
@@ -136,12 +137,19 @@ def locked_open_task(
     wants_groups = user is not None and user.is_authenticated and not is_superuser(user)
     groups_read = steps.queue_group_names(batch, user) if user and wants_groups else None
     name = username_of(user)
-    completed_read = _queue_completed_by(batch, task_id, name) if name else None
     batch.run()
     instance, task = instance_load.instance(), task_load.task()
     if instance is None or task is None:
         raise NotFound(f"Task {task_id} does not exist")
     task.instance = instance
+    completed_read = None
+    rules = task_rules.task_rules_of(instance.definition_id, task.element_id)
+    if name and rules.distinct_approvers:
+        # Only a task with the distinct-approvers rule needs what else the user completed
+        # (still under the lock): reading it for every task cost a scan of all the
+        # instance's tasks on each step, which grew with every loop iteration.
+        completed_read = _queue_completed_by(batch, task_id, name)
+        batch.run()
     locked = LockedTask(
         task=task,
         instance=instance,

@@ -232,7 +232,14 @@ def tasks_complete_bulk(
     if len(ids) > BULK_LIMIT:
         raise InvalidInput(f"At most {BULK_LIMIT} tasks can be completed at once")
     values = check_variables(variables)
-    found = {t.pk: t for t in UserTask.objects.filter(pk__in=ids).select_related("instance")}
+    # A task the user may not see counts as missing: neither its name nor its form may
+    # change the outcome the user reads (no enumeration of other people's tasks).
+    rows = UserTask.objects.filter(pk__in=ids).select_related("instance")
+    found = {
+        t.pk: t
+        for t in rows.prefetch_related("candidates")
+        if task_can_see(t, user) or task_is_candidate(t, user)
+    }
     form: tuple[str, ...] | None = None
     outcomes = []
     for task_id in ids:
