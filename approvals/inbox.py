@@ -8,19 +8,21 @@ only narrow it: *My tasks* and *Group tasks* come from the engine's ``user_task_
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import reduce
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bpmn_engine import clock
-from bpmn_engine.models import UserTask
+from bpmn_engine.models import ProcessDefinition, UserTask
 from bpmn_engine.selectors import user_task_inbox
 from bpmn_engine.services.identity import username_of
 
@@ -115,14 +117,23 @@ def inbox_page(*, user: AbstractBaseUser, query: InboxQuery, page_number: Any) -
 
 
 def inbox_processes(*, user: AbstractBaseUser) -> list[tuple[str, str]]:
-    """(key, name) of the processes that have tasks in any of the user's views."""
+    """(key, name) of the processes that have tasks in any of the user's views.
+
+    Asked per definition (``EXISTS``, which stops at the first task found) rather than
+    as a ``DISTINCT`` over every task the views hold: with 10,000 tasks in a user's
+    inbox the ``DISTINCT`` read them all on every page load.
+    """
+    # *My tasks* and *Group tasks* split the engine's inbox, so it is asked once.
+    sources = [user_task_inbox(user=user), _base("involved", user), _base("completed", user)]
+    has_tasks = [
+        Exists(tasks.order_by().filter(instance__definition=OuterRef("pk"))) for tasks in sources
+    ]
+    rows = ProcessDefinition.objects.filter(reduce(operator.or_, has_tasks)).values_list(
+        "key", "name"
+    )
     seen: dict[str, str] = {}
-    for view in VIEWS:
-        rows = _base(view, user).values_list(
-            "instance__definition__key", "instance__definition__name"
-        )
-        for key, name in rows.distinct():
-            seen.setdefault(key, name or key)
+    for key, name in rows.order_by("key", "-version"):
+        seen.setdefault(key, name or key)
     return sorted(seen.items(), key=lambda item: item[1].lower())
 
 

@@ -21,6 +21,9 @@ DEFAULTS: dict[str, Any] = {
     # Named prepared statements on the step's hot path; turn off behind a pooler in
     # transaction mode (PgBouncer), where a session is not kept between transactions.
     "PREPARE_STATEMENTS": True,
+    # Job topic -> Celery queue (bpmn_engine.services.job_routing): a routed topic's jobs
+    # go to that queue only, for workers started with ``--queues`` (docs/deployment.md).
+    "JOB_QUEUES": {},
 }
 
 

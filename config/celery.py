@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from celery import Celery
@@ -20,11 +21,18 @@ app.autodiscover_tasks(["bpmn_engine", "bpmn_engine.observability"])
 connect_observability()
 
 
-def worker_command(*, schedule: Path, hostname: str, concurrency: int = 2) -> list[str]:
+def worker_command(
+    *, schedule: Path, hostname: str, concurrency: int = 2, queues: Sequence[str] = ()
+) -> list[str]:
     """The argv of a Baton worker with its embedded beat (which runs the job sweeper);
-    ``manage.py up`` and the test suite start exactly this process."""
-    return [
+    ``manage.py up`` and the test suite start exactly this process. ``queues`` makes it
+    consume only those queues (job topics routed by ``BPMN_ENGINE["JOB_QUEUES"]``, see
+    docs/deployment.md) instead of the default queue."""
+    argv = [
         sys.executable, "-m", "celery", "-A", "config", "worker", "--beat",
         "--schedule", str(schedule), "--loglevel", "INFO",
         "--concurrency", str(concurrency), "--hostname", hostname,
     ]  # fmt: skip
+    if queues:
+        argv += ["--queues", ",".join(queues)]
+    return argv

@@ -38,13 +38,19 @@ def humanize_name(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-@register.simple_tag
-def open_task_count(user: Any) -> int:
-    """Open tasks for the header badge: mine plus my groups' unclaimed ones."""
+@register.simple_tag(takes_context=True)
+def open_task_count(context: Any, user: Any) -> int:
+    """Open tasks for the header badge: mine plus my groups' unclaimed ones.
+
+    The inbox page has counted both views already (``counts``, which split the engine's
+    inbox exactly), so it reuses them rather than counting the inbox a second time."""
     from bpmn_engine.selectors import user_task_inbox
 
     if not getattr(user, "is_authenticated", False):
         return 0
+    counts = context.get("counts")
+    if isinstance(counts, dict) and "mine" in counts and "group" in counts:
+        return int(counts["mine"]) + int(counts["group"])
     return user_task_inbox(user=user).count()
 
 

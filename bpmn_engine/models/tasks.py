@@ -57,6 +57,24 @@ class UserTask(models.Model):
                 condition=models.Q(state="open"),
                 name="open_task_queue",
             ),
+            # The inbox's "due" sort (approvals.inbox.SORTS, its default): due first,
+            # then priority, so a page of Group tasks stops after 20 visible rows.
+            models.Index(
+                "due_at",
+                F("priority").desc(),
+                "created_at",
+                "id",
+                condition=models.Q(state="open"),
+                name="open_task_due_queue",
+            ),
+            # Who completed what: the four-eyes "distinct approvers" check of the inbox
+            # (task_rules.inbox_without_refused) and the *Completed by me* view.
+            models.Index(
+                "completed_by",
+                "instance",
+                condition=models.Q(state="completed"),
+                name="completed_task_by_person",
+            ),
         ]
 
     def __str__(self) -> str:

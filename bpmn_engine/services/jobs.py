@@ -55,11 +55,19 @@ logger = logging.getLogger(__name__)
 
 
 def job_dispatch(job_id: int, kind: str = Job.Kind.SERVICE) -> None:
-    """Send the broker message for a job. Losing it is harmless: the sweeper resends."""
+    """Send the broker message for a job. Losing it is harmless: the sweeper resends.
+
+    A service job whose topic is routed (``JOB_QUEUES``, ``job_routing``) goes to its
+    topic's queue; everything else to the default queue."""
+    from bpmn_engine.services.job_routing import job_queue
     from bpmn_engine.tasks import fire_timer, run_job
 
     try:
-        (fire_timer if kind == Job.Kind.TIMER else run_job).delay(job_id)
+        queue = job_queue(job_id) if kind != Job.Kind.TIMER else None
+        if queue:
+            run_job.apply_async((job_id,), queue=queue)
+        else:
+            (fire_timer if kind == Job.Kind.TIMER else run_job).delay(job_id)
     except Exception:  # the broker is down: the Job row stays pending for the sweeper
         logger.exception("Could not dispatch job %s; the sweeper will retry", job_id)
 

@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import reduce
+from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 
-from bpmn_engine.models import UserTask
+from bpmn_engine.models import ProcessInstance, UserTask
 from bpmn_engine.services.models_cache import definition_model
 
 FOUR_EYES = "baton.fourEyes"
@@ -133,38 +134,77 @@ def task_rule_refusal(task: UserTask, name: str) -> str | None:
     )
 
 
-def _elements_q(pairs: Mapping[int, Collection[str]]) -> Q | None:
-    parts = [Q(instance__definition_id=d, element_id__in=sorted(e)) for d, e in pairs.items() if e]
+def _by_elements(pairs: Mapping[int, Collection[str]]) -> list[tuple[list[str], list[int]]]:
+    """(element ids, definition ids) groups: versions sharing element ids share a term."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for definition_id, elements in pairs.items():
+        if elements:
+            groups.setdefault(tuple(sorted(elements)), []).append(definition_id)
+    return [(list(elements), sorted(ids)) for elements, ids in sorted(groups.items())]
+
+
+def _any_of(parts: list[Q]) -> Q | None:
     return reduce(lambda a, b: a | b, parts) if parts else None
+
+
+def _definitions_in(
+    mine: QuerySet[Any], field: str, rules: Mapping[int, Collection[str]]
+) -> set[int]:
+    """Which of the definitions with a rule ``mine`` (the user's started instances or
+    completed tasks, still running) has rows in; one query, none without rules."""
+    ids = [definition_id for definition_id, elements in rules.items() if elements]
+    if not ids:
+        return set()
+    rows = mine.filter(**{f"{field}__in": ids}).order_by().values_list(field, flat=True)
+    return set(rows.distinct())
 
 
 def inbox_without_refused(tasks: QuerySet[UserTask], name: str) -> QuerySet[UserTask]:
     """Drop the tasks the rules refuse to ``name`` from an inbox queryset.
 
-    One query finds the definitions the inbox spans; the rules come from their cached
-    models, so the exclusion is plain SQL on the element ids that carry a rule.
+    The definitions that carry a rule come from ``rule_index`` (cached per process, one
+    small query per call), not from the visible tasks, so finding them does not cost a
+    scan of the inbox; the exclusion is plain SQL on the element ids that carry a rule.
     """
     if not name:
         return tasks
-    # order_by() drops UserTask's default ordering, which DISTINCT would otherwise include
-    # (one row per task instead of one per definition).
-    definition_ids = set(
-        tasks.order_by().values_list("instance__definition_id", flat=True).distinct()
-    )
-    four_eyes: dict[int, set[str]] = {}
-    distinct: dict[int, set[str]] = {}
-    for definition_id in definition_ids:
-        four_eyes[definition_id], distinct[definition_id] = elements_with_rules(definition_id)
-    starter_q = _elements_q(four_eyes)
-    if starter_q is not None:
-        tasks = tasks.exclude(starter_q & Q(instance__started_by=name))
-    distinct_q = _elements_q(distinct)
-    if distinct_q is not None:
-        earlier = UserTask.objects.filter(
-            distinct_q,
-            instance_id=OuterRef("instance_id"),
-            state=UserTask.State.COMPLETED,
-            completed_by=name,
+    from bpmn_engine.services.rule_index import definitions_with_rules
+
+    four_eyes: dict[int, Collection[str]] = {}
+    distinct: dict[int, Collection[str]] = {}
+    for definition_id, (four, repeat) in definitions_with_rules().items():
+        four_eyes[definition_id], distinct[definition_id] = four, repeat
+    # Each term names the instances a rule can apply to in a subquery over what the user
+    # started or completed (small, indexed), rather than joining every visible task to
+    # its instance: the badge count then reads the task rows only. Terms for definitions
+    # where the user started or completed nothing still running are left out (one query
+    # per rule finds those definitions): most approvers started none of the requests
+    # they approve, and every term is tested on every open task a count reads.
+    started = ProcessInstance.objects.filter(started_by=name, ended_at__isnull=True)
+    live = _definitions_in(started, "definition_id", four_eyes)
+    started_terms = [
+        Q(
+            element_id__in=elements,
+            instance_id__in=started.filter(definition_id__in=live & set(ids)).values("pk"),
         )
-        tasks = tasks.exclude(distinct_q & Exists(earlier))
+        for elements, ids in _by_elements(four_eyes)
+        if live & set(ids)
+    ]
+    completed = UserTask.objects.filter(
+        state=UserTask.State.COMPLETED, completed_by=name, instance__ended_at__isnull=True
+    )
+    live = _definitions_in(completed, "instance__definition_id", distinct)
+    repeated_terms = [
+        Q(
+            element_id__in=elements,
+            instance_id__in=completed.filter(
+                element_id__in=elements, instance__definition_id__in=live & set(ids)
+            ).values("instance_id"),
+        )
+        for elements, ids in _by_elements(distinct)
+        if live & set(ids)
+    ]
+    for term in (_any_of(started_terms), _any_of(repeated_terms)):
+        if term is not None:
+            tasks = tasks.exclude(term)
     return tasks

@@ -1,8 +1,9 @@
 """``manage.py bench``: the benchmark of ``docs/performance.md``, one section or all.
 
-Sections (``--only memory,db,growth,celery,inbox``): the interpreter in memory beside
-SpiffWorkflow; committed events/s on the database beside a raw baseline; step time and
-stored state as a loop grows; approvals/s through Celery workers; inbox query latency.
+Sections (``--only memory,db,growth,celery,inbox,timers,rss``): the interpreter in memory
+beside SpiffWorkflow; committed events/s on the database beside a raw baseline; step time
+and stored state as a loop grows; approvals/s through Celery workers; inbox query
+latency; drain time of timers that fall due together; a worker's RSS over many instances.
 Everything that touches the database runs on a throw-away test database (created and
 dropped by Django's test machinery) of the configured server, never on real data. Prints
 a table and writes JSON; every ratio is measured within the one run.
@@ -18,12 +19,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import setup_databases, teardown_databases
 
-SECTIONS = ("memory", "db", "growth", "celery", "inbox")
+SECTIONS = ("memory", "db", "growth", "celery", "inbox", "timers", "rss")
 DATABASE_SECTIONS = frozenset(SECTIONS) - {"memory"}
 
 
 class Command(BaseCommand):
-    help = "Benchmark Baton: memory, db, growth, celery and inbox sections (see --only)."
+    help = "Benchmark Baton: memory, db, growth, celery, inbox, timers, rss (see --only)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--only", default=",".join(SECTIONS), help="Comma-separated")
@@ -36,6 +37,10 @@ class Command(BaseCommand):
         parser.add_argument("--celery-workers", default="1,2", help="Worker counts to run")
         parser.add_argument("--inbox-tasks", type=int, default=100_000)
         parser.add_argument("--inbox-queries", type=int, default=200)
+        parser.add_argument("--timers", type=int, default=10_000, help="timers: due at once")
+        parser.add_argument("--timer-workers", type=int, default=2, help="timers: processes")
+        parser.add_argument("--rss-instances", type=int, default=10_000)
+        parser.add_argument("--rss-rounds", type=int, default=50, help="rss: samples")
         parser.add_argument("--json", type=Path, default=Path("var/bench.json"))
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -80,6 +85,18 @@ class Command(BaseCommand):
 
             workers = [int(n) for n in options["celery_workers"].split(",")]
             return lambda: celery_benchmark(instances=options["celery_instances"], workers=workers)
+        if section == "timers":
+            from bpmn_engine.benchmarks.timers import timers_benchmark
+
+            return lambda: timers_benchmark(
+                timers=options["timers"], workers=options["timer_workers"]
+            )
+        if section == "rss":
+            from bpmn_engine.benchmarks.rss import rss_benchmark
+
+            return lambda: rss_benchmark(
+                instances=options["rss_instances"], rounds=options["rss_rounds"]
+            )
         from bpmn_engine.benchmarks.inbox import inbox_benchmark
 
         return lambda: inbox_benchmark(
