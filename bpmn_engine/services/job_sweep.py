@@ -4,7 +4,9 @@ It re-dispatches due jobs whose message was lost or never sent (a broker restart
 broker with no persistence, a dispatch that failed), and takes back leases that expired
 or whose owner process is gone (``job_owners``), as failed attempts (``jobs.job_fail``).
 Rows are taken with ``SKIP LOCKED``, so two beat schedulers running at once split the
-work instead of dispatching a job twice.
+work instead of dispatching a job twice. Due timers travel several to a message
+(``fire_timers``); a lost or duplicate message is harmless, as each firing re-checks its
+row under the instance lock.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from django.db.models import Q
 from bpmn_engine import clock
 from bpmn_engine.conf import engine_setting
 from bpmn_engine.models import Job
+from bpmn_engine.services.events.timers import timers_dispatch
 from bpmn_engine.services.job_owners import owner_is_gone
 from bpmn_engine.services.jobs import WORKER_LOST, Lease, job_dispatch, job_fail
+
+TIMERS_PER_MESSAGE = 20
 
 
 def jobs_sweep(*, batch: int = 200) -> dict[str, int]:
@@ -29,17 +34,35 @@ def jobs_sweep(*, batch: int = 200) -> dict[str, int]:
     expired = _expire_leases(now, batch)
     resend_before = now - timedelta(seconds=engine_setting("REDISPATCH_AFTER_SECONDS"))
     with transaction.atomic():
-        due = list(
-            Job.objects.select_for_update(skip_locked=True)
-            .filter(executor=Job.Executor.CELERY, state=Job.State.PENDING, due_at__lte=now)
-            .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=resend_before))
-            .order_by("due_at")[:batch]
-        )
+        due = _take_due(now, resend_before, batch)
         ids = [job.pk for job in due]
         pairs = [(job.pk, job.kind) for job in due]
         Job.objects.filter(pk__in=ids).update(dispatched_at=now)
-        transaction.on_commit(lambda: [job_dispatch(i, k) for i, k in pairs])  # type: ignore[func-returns-value]
+        transaction.on_commit(lambda: _send(pairs))
     return {"dispatched": len(ids), "expired": expired}
+
+
+def _send(pairs: list[tuple[int, str]]) -> None:
+    """One message per service job (each is leased and may run for long); due timers
+    ``TIMERS_PER_MESSAGE`` to a message, since a firing is one short step and with
+    thousands due at once the cost of a message each would dominate."""
+    timers = [job_id for job_id, kind in pairs if kind == Job.Kind.TIMER]
+    for job_id, kind in pairs:
+        if kind != Job.Kind.TIMER:
+            job_dispatch(job_id, kind)
+    for first in range(0, len(timers), TIMERS_PER_MESSAGE):
+        timers_dispatch(timers[first : first + TIMERS_PER_MESSAGE])
+
+
+def _take_due(now: Any, resend_before: Any, batch: int) -> list[Job]:
+    """Lock the due jobs to send, skipping rows another sweeper holds (``SKIP LOCKED``):
+    two sweepers at once take disjoint sets, never the same job."""
+    return list(
+        Job.objects.select_for_update(skip_locked=True)
+        .filter(executor=Job.Executor.CELERY, state=Job.State.PENDING, due_at__lte=now)
+        .filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=resend_before))
+        .order_by("due_at")[:batch]
+    )
 
 
 def _expire_leases(now: Any, batch: int) -> int:
