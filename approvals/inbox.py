@@ -8,21 +8,22 @@ only narrow it: *My tasks* and *Group tasks* come from the engine's ``user_task_
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import reduce
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.paginator import Page
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from approvals import task_counts
+from approvals.task_counts import TaskCount, bounded_count, bounded_counts
+from approvals.task_paginator import BoundedPaginator
 from bpmn_engine import clock
-from bpmn_engine.models import ProcessDefinition, UserTask
+from bpmn_engine.models import UserTask
 from bpmn_engine.selectors import user_task_inbox
 from bpmn_engine.services.identity import username_of
 
@@ -52,24 +53,42 @@ PRIORITY_RANGES: Mapping[str, Q] = {
 }
 
 
-def _base(view: str, user: AbstractBaseUser) -> QuerySet[UserTask]:
-    name = username_of(user)
-    if view == "mine":
-        return user_task_inbox(user=user).filter(assignee=name)
-    if view == "group":
-        return user_task_inbox(user=user).filter(assignee="")
-    if view == "involved":
+@dataclass(frozen=True)
+class UserInbox:
+    """Who is asking, and the engine's inbox for them, built once per page.
+
+    Building ``user_task_inbox`` costs queries of its own (the user's groups, the rule
+    index, the user's running requests), so a page builds it once and every view, count
+    and the process filter start from this one queryset.
+    """
+
+    name: str
+    actionable: QuerySet[UserTask]
+
+    @classmethod
+    def of(cls, user: AbstractBaseUser) -> UserInbox:
+        return cls(name=username_of(user), actionable=user_task_inbox(user=user))
+
+    def view(self, view: str) -> QuerySet[UserTask]:
+        """The tasks of one view, before any search or filter."""
+        if view == "mine":
+            return self.actionable.filter(assignee=self.name)
+        if view == "group":
+            return self.actionable.filter(assignee="")
+        if view == "involved":
+            return UserTask.objects.filter(
+                state=UserTask.State.OPEN, instance__started_by=self.name
+            ).exclude(instance__started_by="")
         return UserTask.objects.filter(
-            state=UserTask.State.OPEN, instance__started_by=name
-        ).exclude(instance__started_by="")
-    return UserTask.objects.filter(state=UserTask.State.COMPLETED, completed_by=name).exclude(
-        completed_by=""
-    )
+            state=UserTask.State.COMPLETED, completed_by=self.name
+        ).exclude(completed_by="")
 
 
-def inbox_counts(*, user: AbstractBaseUser) -> dict[str, int]:
-    """How many tasks each view holds, for the navigation (before any filter)."""
-    return {view: _base(view, user).count() for view in VIEWS}
+def inbox_counts(inbox: UserInbox) -> dict[str, TaskCount]:
+    """How many tasks each view holds, for the navigation (before any filter), each
+    bounded at ``task_counts.COUNT_LIMIT``; one query for all four."""
+    limit = task_counts.COUNT_LIMIT
+    return bounded_counts({view: (inbox.view(view), limit) for view in VIEWS})
 
 
 @dataclass(frozen=True)
@@ -84,14 +103,20 @@ class InboxQuery:
     priority: str = ""
     sort: str = "due"
 
+    def is_filtered(self) -> bool:
+        """Whether a search or filter narrows the view (the sort does not)."""
+        return bool(self.q or self.process or self.due_from or self.due_to) or (
+            self.priority in PRIORITY_RANGES
+        )
+
 
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def inbox_tasks(*, user: AbstractBaseUser, query: InboxQuery) -> QuerySet[UserTask]:
+def inbox_tasks(inbox: UserInbox, query: InboxQuery) -> QuerySet[UserTask]:
     """The tasks of ``query.view`` narrowed by search and filters, in the chosen order."""
-    tasks = _base(query.view if query.view in VIEWS else "mine", user)
+    tasks = inbox.view(query.view if query.view in VIEWS else "mine")
     if query.q:
         tasks = tasks.filter(
             Q(name__icontains=query.q)
@@ -111,30 +136,33 @@ def inbox_tasks(*, user: AbstractBaseUser, query: InboxQuery) -> QuerySet[UserTa
     return tasks.select_related("instance__definition").order_by(*order, "pk")
 
 
-def inbox_page(*, user: AbstractBaseUser, query: InboxQuery, page_number: Any) -> Page[UserTask]:
-    """One page of ``inbox_tasks``; an out-of-range page number gives the last page."""
-    return Paginator(inbox_tasks(user=user, query=query), PAGE_SIZE).get_page(page_number)
+def inbox_page(
+    inbox: UserInbox,
+    query: InboxQuery,
+    page_number: Any,
+    counts: Mapping[str, TaskCount] | None = None,
+) -> Page[UserTask]:
+    """One page of ``inbox_tasks``; an out-of-range page number gives the last page.
 
-
-def inbox_processes(*, user: AbstractBaseUser) -> list[tuple[str, str]]:
-    """(key, name) of the processes that have tasks in any of the user's views.
-
-    Asked per definition (``EXISTS``, which stops at the first task found) rather than
-    as a ``DISTINCT`` over every task the views hold: with 10,000 tasks in a user's
-    inbox the ``DISTINCT`` read them all on every page load.
+    The total is bounded (``BoundedPaginator``). Without a filter, the pages the
+    navigation's bounded count covers (the first 50) reuse that count from ``counts``
+    instead of counting again.
     """
-    # *My tasks* and *Group tasks* split the engine's inbox, so it is asked once.
-    sources = [user_task_inbox(user=user), _base("involved", user), _base("completed", user)]
-    has_tasks = [
-        Exists(tasks.order_by().filter(instance__definition=OuterRef("pk"))) for tasks in sources
-    ]
-    rows = ProcessDefinition.objects.filter(reduce(operator.or_, has_tasks)).values_list(
-        "key", "name"
-    )
-    seen: dict[str, str] = {}
-    for key, name in rows.order_by("key", "-version"):
-        seen.setdefault(key, name or key)
-    return sorted(seen.items(), key=lambda item: item[1].lower())
+    tasks = inbox_tasks(inbox, query)
+    number = _page_number(page_number)
+    limit = max(task_counts.COUNT_LIMIT, number * PAGE_SIZE)
+    known = (counts or {}).get(query.view)
+    if known is None or query.is_filtered() or limit != task_counts.COUNT_LIMIT:
+        known = bounded_count(tasks, limit)
+    return BoundedPaginator(tasks, PAGE_SIZE, known).get_page(number)
+
+
+def _page_number(value: Any) -> int:
+    """The page asked for; anything that is not a positive whole number is page 1."""
+    try:
+        return max(int(value), 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 def is_overdue(task: UserTask) -> bool:

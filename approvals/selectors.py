@@ -28,7 +28,6 @@ from bpmn_engine.models import (
     TaskComment,
     UserTask,
 )
-from bpmn_engine.selectors import user_task_inbox
 from bpmn_engine.services.comments import task_comments
 from bpmn_engine.services.errors import NotFound
 from bpmn_engine.services.identity import user_groups, username_of
@@ -43,21 +42,10 @@ if TYPE_CHECKING:
 RECENT_REQUESTS = 20
 
 
-@dataclass
-class InboxPage:
-    tasks: QuerySet[UserTask]
-    requests: QuerySet[ProcessInstance]
-
-
-def requests_page(*, user: AbstractBaseUser) -> InboxPage:
-    """The user's open tasks, and the requests they started (newest first)."""
-    requests = ProcessInstance.objects.filter(started_by=username_of(user)).select_related(
-        "definition"
-    )
-    return InboxPage(
-        tasks=user_task_inbox(user=user).order_by("-priority", "created_at"),
-        requests=requests.order_by("-started_at")[:RECENT_REQUESTS],
-    )
+def recent_requests(*, user: AbstractBaseUser) -> QuerySet[ProcessInstance]:
+    """The requests the user started, newest first (the inbox page's "My requests")."""
+    requests = ProcessInstance.objects.filter(started_by=username_of(user))
+    return requests.select_related("definition").order_by("-started_at")[:RECENT_REQUESTS]
 
 
 @dataclass

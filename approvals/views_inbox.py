@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from approvals.filters import InboxFilterForm
 from approvals.forms import BulkDecisionForm
-from approvals.inbox import VIEWS, inbox_counts, inbox_page, inbox_processes
-from approvals.selectors import requests_page
+from approvals.inbox import VIEWS, UserInbox, inbox_counts, inbox_page
+from approvals.inbox_processes import inbox_processes
+from approvals.selectors import recent_requests
 from bpmn_engine import clock
 from bpmn_engine.models import UserTask
 from bpmn_engine.services.errors import InvalidInput
@@ -40,12 +41,19 @@ def _visible_task_names(ids: list[int], user: Any) -> dict[int, str]:
 @require_GET
 @login_required
 def inbox(request: HttpRequest, view: str = "mine") -> HttpResponse:
-    """One inbox view; the filter form is a GET form, so a search is a link to share."""
+    """One inbox view; the filter form is a GET form, so a search is a link to share.
+
+    The page's queries do not depend on how many tasks it shows: the engine's inbox is
+    built once, the four navigation counts are one bounded query that the header badge
+    and the page's total reuse, and the rows come with their instance and definition.
+    """
     if view not in VIEWS:
         raise Http404
     user: Any = request.user
-    form = InboxFilterForm(request.GET, processes=inbox_processes(user=user))
-    page = inbox_page(user=user, query=form.query(view), page_number=request.GET.get("page"))
+    inbox_of_user = UserInbox.of(user)
+    counts = inbox_counts(inbox_of_user)
+    form = InboxFilterForm(request.GET, processes=inbox_processes(inbox_of_user))
+    page = inbox_page(inbox_of_user, form.query(view), request.GET.get("page"), counts)
     now = clock.now()
     for task in page.object_list:
         task.is_overdue = task.state == task.State.OPEN and bool(task.due_at and task.due_at < now)  # type: ignore[attr-defined]
@@ -55,12 +63,12 @@ def inbox(request: HttpRequest, view: str = "mine") -> HttpResponse:
     context = {
         "view": view,
         "view_label": VIEWS[view],
-        "views": [(key, label) for key, label in VIEWS.items()],
-        "counts": inbox_counts(user=user),
+        "views": [(key, label, counts[key]) for key, label in VIEWS.items()],
+        "counts": counts,
         "form": form,
         "page": page,
         "query_string": params.urlencode(),
-        "requests": requests_page(user=user).requests,
+        "requests": recent_requests(user=user),
         "bulk_form": BulkDecisionForm() if bulk else None,
     }
     return render(request, "approvals/inbox.html", context)

@@ -7,7 +7,10 @@ import re
 from typing import Any
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+
+from approvals.task_counts import TaskCount, bounded_count
 
 register = template.Library()
 
@@ -39,19 +42,32 @@ def humanize_name(name: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def open_task_count(context: Any, user: Any) -> int:
-    """Open tasks for the header badge: mine plus my groups' unclaimed ones.
+def open_task_count(context: Any, user: Any) -> TaskCount:
+    """Open tasks for the header badge: mine plus my groups' unclaimed ones, bounded
+    like the inbox's counts ("1,000+").
 
     The inbox page has counted both views already (``counts``, which split the engine's
     inbox exactly), so it reuses them rather than counting the inbox a second time."""
     from bpmn_engine.selectors import user_task_inbox
 
     if not getattr(user, "is_authenticated", False):
-        return 0
+        return TaskCount(0)
     counts = context.get("counts")
     if isinstance(counts, dict) and "mine" in counts and "group" in counts:
-        return int(counts["mine"]) + int(counts["group"])
-    return user_task_inbox(user=user).count()
+        mine, group = counts["mine"], counts["group"]
+        if isinstance(mine, TaskCount) and isinstance(group, TaskCount):
+            return mine + group
+    return bounded_count(user_task_inbox(user=user))
+
+
+@register.filter
+def task_count(count: TaskCount | int) -> str:
+    """A count for people, grouped by the language's rule: "1,000+" (``1.000+`` in
+    German) for a bounded count that stopped at its limit."""
+    if isinstance(count, TaskCount):
+        shown = number_format(count.value, force_grouping=True)
+        return f"{shown}+" if count.more else shown
+    return number_format(count, force_grouping=True)
 
 
 @register.filter

@@ -7,8 +7,9 @@ Python loop per row): one instance per open task, cloned from a real started ins
 task has one candidate group: every tenth task one of the user's 10 groups, the others
 one of 990 other groups, so the user can see ``tasks / 10`` tasks. The timed call is what
 the inbox page runs: ``user_task_inbox`` (group names, the rule lookup) and its first
-page of 25, highest priority first; the count (the page's badge) and a whole GET of the
-approvals inbox page are timed separately. ``diagrams/purchase_request.bpmn`` (four-eyes
+page of 25, highest priority first; the full count, the bounded count the page's badge
+and tabs show ("1,000+"), and whole GETs of the approvals inbox (*My tasks* and *Group
+tasks*) are timed separately. ``diagrams/purchase_request.bpmn`` (four-eyes
 rules) is deployed too, so the rule exclusion is in every query, as in a real install.
 """
 
@@ -35,6 +36,8 @@ from bpmn_engine.services.instances import instance_start_step
 PAGE = 25
 GROUPS = 1000
 USER_GROUPS = 10
+BADGE_LIMIT = 1000
+"""``approvals.task_counts.COUNT_LIMIT``: the inbox's counts stop there."""
 RULES_DIAGRAM = Path(__file__).resolve().parents[2] / "diagrams" / "purchase_request.bpmn"
 """Deployed beside the data so the four-eyes exclusion is part of every inbox query."""
 
@@ -122,20 +125,27 @@ def _latency(call: Callable[[], object], queries: int) -> dict[str, float]:
     }
 
 
-def _page_view(user: User) -> Callable[[], object]:
-    """A GET of the approvals inbox page (``/``) as ``user``: every query the page runs
-    (its page and counts, the process filter, the header badge) and the template."""
+def _page_view(user: User, path: str = "/") -> Callable[[], object]:
+    """A GET of an approvals inbox page (``/``, *My tasks*) as ``user``: every query the
+    page runs (its page and counts, the process filter, the header badge) and the
+    template."""
     client = Client()
     client.force_login(user)
 
     def get() -> object:
         with override_settings(ALLOWED_HOSTS=["testserver"]):
-            response = client.get("/")
+            response = client.get(path)
         if response.status_code != 200:
             raise RuntimeError(f"The inbox page answered {response.status_code}")
         return response
 
     return get
+
+
+def count_bounded(queryset: QuerySet[UserTask], limit: int = BADGE_LIMIT) -> int:
+    """The count the inbox's navigation and badge show: up to ``limit`` + 1 rows (the
+    page shows "1,000+" above the limit), as ``approvals.task_counts`` counts."""
+    return queryset.order_by().values("pk")[: limit + 1].count()
 
 
 def _explain(queryset: QuerySet[UserTask], *, count: bool = False) -> str:
@@ -160,11 +170,22 @@ def _measure(user: User, queries: int) -> dict[str, Any]:
     sql_only = _latency(lambda: list(page_query.all()), queries)
     figures.update({f"page_sql_only_{k}": v for k, v in sql_only.items()})
     figures.update({f"count_{k}": v for k, v in _latency(count, queries).items()})
+    bounded = _latency(lambda: count_bounded(user_task_inbox(user=user)), queries)
+    figures.update({f"count_bounded_{k}": v for k, v in bounded.items()})
     view = _latency(_page_view(user), max(queries // 4, 5))
     figures.update({f"html_page_{k}": v for k, v in view.items()})
+    # *Group tasks*: the user's 10,000 visible tasks, a page of rows and their total.
+    view = _latency(_page_view(user, "/inbox/group/"), max(queries // 4, 5))
+    figures.update({f"html_group_page_{k}": v for k, v in view.items()})
+    get_page = _page_view(user)  # signs in here, so the sign-in's queries are not counted
+    get_page()
     with CaptureQueriesContext(connection) as captured:
-        _page_view(user)()
+        get_page()
     figures["html_page_queries"] = len(captured.captured_queries)
+    figures["html_page_query_ms"] = [
+        f"{float(query['time']) * 1000:.1f} {query['sql'][:60]}"
+        for query in captured.captured_queries
+    ]
     figures["plan (page query)"] = _explain(page_query)
     figures["plan (count)"] = _explain(user_task_inbox(user=user), count=True)
     return figures
