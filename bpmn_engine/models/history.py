@@ -8,7 +8,11 @@ from bpmn_engine.models.instances import ProcessInstance
 
 
 class HistoryEvent(models.Model):
-    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="history")
+    instance = models.ForeignKey(
+        ProcessInstance, on_delete=models.CASCADE, related_name="history", db_index=False
+    )
+    """No index of its own: ``(instance, id)`` below serves every lookup by instance (and
+    the cascade), and a second one would cost an index entry per history row written."""
     event = models.CharField(max_length=32)
     element_id = models.CharField(max_length=255, blank=True)
     token_id = models.UUIDField(null=True, blank=True)

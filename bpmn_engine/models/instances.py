@@ -16,13 +16,14 @@ class ProcessInstance(models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     definition = models.ForeignKey(
-        ProcessDefinition, on_delete=models.PROTECT, related_name="instances"
+        ProcessDefinition, on_delete=models.PROTECT, related_name="instances", db_index=False
     )
-    business_key = models.CharField(max_length=255, blank=True, db_index=True)
+    """Indexed by ``(definition, state)`` below, which also serves lookups by definition."""
+    business_key = models.CharField(max_length=255, blank=True)
     state = models.CharField(max_length=16, choices=State.choices, default=State.ACTIVE)
     version = models.PositiveIntegerField(default=0)
     """Bumped by every step; lets readers detect that the instance moved on."""
-    started_by = models.CharField(max_length=150, blank=True, db_index=True)
+    started_by = models.CharField(max_length=150, blank=True)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     open_incidents = models.PositiveIntegerField(default=0)
@@ -35,7 +36,14 @@ class ProcessInstance(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["definition", "state"])]
+        # Plain indexes rather than ``db_index=True``, which on PostgreSQL adds a second,
+        # LIKE-prefix index per column; nothing searches these by prefix (the admin's
+        # search is a case-insensitive substring, which no B-tree serves).
+        indexes = [
+            models.Index(fields=["definition", "state"]),
+            models.Index(fields=["business_key"], name="instance_by_business_key"),
+            models.Index(fields=["started_by"], name="instance_by_starter"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.definition.key}" + (
