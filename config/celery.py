@@ -22,17 +22,24 @@ connect_observability()
 
 
 def worker_command(
-    *, schedule: Path, hostname: str, concurrency: int = 2, queues: Sequence[str] = ()
+    *,
+    schedule: Path,
+    hostname: str,
+    concurrency: int = 2,
+    queues: Sequence[str] = (),
+    beat: bool = True,
 ) -> list[str]:
     """The argv of a Baton worker with its embedded beat (which runs the job sweeper);
     ``manage.py up`` and the test suite start exactly this process. ``queues`` makes it
     consume only those queues (job topics routed by ``BPMN_ENGINE["JOB_QUEUES"]``, see
-    docs/deployment.md) instead of the default queue."""
+    docs/deployment.md) instead of the default queue. ``beat=False`` leaves the beat out,
+    for the other workers of a deployment that runs one beat (one sweeper) in all."""
     argv = [
-        sys.executable, "-m", "celery", "-A", "config", "worker", "--beat",
-        "--schedule", str(schedule), "--loglevel", "INFO",
-        "--concurrency", str(concurrency), "--hostname", hostname,
+        sys.executable, "-m", "celery", "-A", "config", "worker",
+        "--loglevel", "INFO", "--concurrency", str(concurrency), "--hostname", hostname,
     ]  # fmt: skip
+    if beat:
+        argv += ["--beat", "--schedule", str(schedule)]
     if queues:
         argv += ["--queues", ",".join(queues)]
     return argv

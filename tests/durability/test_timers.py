@@ -153,6 +153,25 @@ def test_two_sweepers_at_once_dispatch_each_due_timer_once(deployed, harness, mo
     assert not ProcessInstance.objects.filter(definition=definition, state="active").exists()
 
 
+def test_one_sweep_sends_batch_after_batch_up_to_the_jobs_in_flight(deployed, monkeypatch):
+    """A sweep no longer stops at one batch (that held the drain to ``batch`` per beat
+    interval), but stops once ``max_in_flight`` jobs are sent and not yet done: a
+    backlog deeper than the resend delay would only be sent twice."""
+    definition = deployed("durability/timer_at_due")
+    past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat()
+    for _ in range(150):
+        instance_start(definition=definition, variables={"dueAt": past})
+    sent: list[int] = []
+    monkeypatch.setattr(job_sweep, "timers_dispatch", sent.extend)  # the broker's side
+    assert job_sweep.jobs_sweep(batch=40, max_in_flight=100)["dispatched"] == 100  # 40+40+20
+    assert job_sweep.jobs_sweep(batch=40, max_in_flight=100)["dispatched"] == 0, "all in flight"
+    for job_id in sent[:30]:
+        assert timer_fire(job_id=job_id) == "fired"
+    assert job_sweep.jobs_sweep(batch=40, max_in_flight=100)["dispatched"] == 30
+    assert job_sweep.jobs_sweep(batch=40)["dispatched"] == 20, "the rest"
+    assert len(sent) == len(set(sent)) == 150, "each due timer sent once"
+
+
 @pytest.mark.worker
 def test_a_timer_30_days_out_survives_kill_9_of_worker_and_beat(deployed, tmp_path):
     instance = instance_start(definition=deployed("durability/timer_30_days"))

@@ -18,7 +18,9 @@ READY_TIMEOUT = 60.0
 class Worker:
     """A ``celery worker --beat`` process; ``log`` is its output."""
 
-    def __init__(self, folder: Path, name: str, *, broker: str | None = None, **env: str) -> None:
+    def __init__(
+        self, folder: Path, name: str, *, broker: str | None = None, beat: bool = True, **env: str
+    ) -> None:
         if broker is None:  # drop messages earlier tests left on our own queue
             from config.celery import app
 
@@ -36,6 +38,7 @@ class Worker:
                     schedule=folder / f"{name}-beat",
                     hostname=f"{name}-{os.getpid()}@%h",
                     concurrency=1,
+                    beat=beat,
                 ),
                 cwd=ROOT,
                 env=process_env(folder, **extra),
