@@ -6,8 +6,9 @@ processes (the first with beat, which runs the job sweeper every
 ``BATON_SWEEP_INTERVAL`` seconds), and then moves every timer's due time to the same
 instant T0 with one ``UPDATE`` (past due dates: no clock is faked, so workers and the
 bench agree on "now"). From there the production path does the work: the sweeper finds
-due jobs (``jobs_sweep``: ``SKIP LOCKED``, a batch per run), sends ``fire_timer``
-messages, and workers fire them (``timer_fire``), each instance ending after its timer.
+due jobs (``jobs_sweep``: ``SKIP LOCKED``, batch after batch up to the jobs in flight),
+sends them 20 to a ``fire_timers`` message, and workers fire them (``timer_fire``), each
+instance ending after its timer.
 
 Reported: drain time (T0 to the last instance ended), timers/s, and lateness (an
 instance's ``ended_at`` minus T0) p50/p95/max, plus how many timers had ended after
