@@ -228,6 +228,11 @@ class ScriptTask(Task):
 class SubProcess(FlowNode):
     """An embedded subprocess: its children live in a scope with its own variables."""
 
+    data_objects: tuple[str, ...] = ()
+    """Names of the ``dataObject``s declared directly inside: variables local to each
+    activation of the subprocess (BPMN 2.0 section 10.4.1: a data object lives as long
+    as the scope that declares it)."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class AdHocSubProcess(SubProcess):

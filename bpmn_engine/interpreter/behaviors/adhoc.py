@@ -29,6 +29,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bpmn_engine.interpreter.behaviors.loop_body import condition
+from bpmn_engine.interpreter.behaviors.subprocess import data_object_variables
 from bpmn_engine.interpreter.context import ElementError
 from bpmn_engine.interpreter.state import Scope, Token, TokenState
 from bpmn_engine.model import AdHocSubProcess
@@ -55,7 +56,13 @@ class AdHocSubProcessBehavior:
         state = ctx.state
         state.update_token(token, state=TokenState.IN_SCOPE)
         scope = state.add_scope(
-            Scope(id=ctx.new_id(), element_id=node.id, parent_id=token.scope_id, token_id=token.id)
+            Scope(
+                id=ctx.new_id(),
+                element_id=node.id,
+                parent_id=token.scope_id,
+                token_id=token.id,
+                variables=data_object_variables(node),
+            )
         )
         sequential = isinstance(node, AdHocSubProcess) and node.ordering == SEQUENTIAL
         for index, activity in enumerate(enabled):

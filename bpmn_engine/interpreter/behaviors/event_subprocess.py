@@ -13,7 +13,10 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from bpmn_engine.interpreter.behaviors.listen import open_event_subprocesses
-from bpmn_engine.interpreter.behaviors.subprocess import SubProcessBehavior
+from bpmn_engine.interpreter.behaviors.subprocess import (
+    SubProcessBehavior,
+    data_object_variables,
+)
 from bpmn_engine.interpreter.context import ElementError
 from bpmn_engine.interpreter.effects import HISTORY_EVENT_TRIGGERED, Unsubscribe
 from bpmn_engine.interpreter.event_index import event_index
@@ -50,8 +53,15 @@ def start_event_subprocess(
     holder = state.add_token(
         Token(id=ctx.new_id(), element_id=esp_id, scope_id=scope.id, state=TokenState.IN_SCOPE)
     )
+    locals_ = data_object_variables(ctx.model.node(esp_id))
     child = state.add_scope(
-        Scope(id=ctx.new_id(), element_id=esp_id, parent_id=scope.id, token_id=holder.id)
+        Scope(
+            id=ctx.new_id(),
+            element_id=esp_id,
+            parent_id=scope.id,
+            token_id=holder.id,
+            variables=locals_,
+        )
     )
     token = state.add_token(
         Token(id=ctx.new_id(), element_id=start.id, scope_id=child.id, state=TokenState.READY)

@@ -21,6 +21,7 @@ from bpmn_engine.model import (
     UnsupportedNode,
 )
 from bpmn_engine.parser.builders.common import documentation, element_id, text_of
+from bpmn_engine.parser.builders.data_objects import declared_data_objects
 from bpmn_engine.parser.builders.extensions import camunda_attr, read_extensions
 from bpmn_engine.parser.builders.flows import build_sequence_flow
 from bpmn_engine.parser.builders.io import read_io
@@ -137,6 +138,8 @@ def _build_node(
     if found.kind is None:
         return UnsupportedNode(**fields, kind=local_name(el), feature=found.feature)
     node = found.kind.build(el, fields, ctx)
+    if isinstance(node, SubProcess) and (data_objects := declared_data_objects(el)):
+        node = replace(node, data_objects=data_objects)
     loop = read_loop(el, found.id, ctx.issues)  # any activity kind may loop
     io = read_io(el, found.id, ctx.issues)  # ... and have camunda:inputOutput
     start, completion = read_quantities(el, found.id, ctx.issues)
