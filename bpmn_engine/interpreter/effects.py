@@ -199,6 +199,9 @@ class Subscribe(Effect):
     element_id: str
     kind: str
     name: str
+    correlation_key: str | None = None
+    """A message's Zeebe correlation key, evaluated as the subscription opened: only a
+    message correlated with this key reaches it. None: correlation as usual."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -242,10 +245,12 @@ class SendMessage(Effect):
 class ErrorToCaller(Effect):
     """A BPMN error reached this instance's process scope uncaught. The thrower is parked
     with an incident as always; if a call activity started the instance and can catch
-    the code, the runtime throws it on that call activity (``services/call_errors.py``)."""
+    the code, the runtime throws it on that call activity (``services/call_errors.py``),
+    with the error's message for the caller's ``errorMessageVariable``."""
 
     code: str | None
     element_id: str
+    message: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -170,7 +170,7 @@ class Interpreter:
             raise TokenNotWaitingError(token_id)
         ctx = self._context(state)
         try:
-            throw_error(ctx, token, code, from_activity=True)
+            throw_error(ctx, token, code, from_activity=True, message=message or None)
         except ElementError as error:
             detail = f": {message}" if message else ""
             run_loop.incident(ctx, token, error.message + detail)

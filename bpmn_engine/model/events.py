@@ -27,6 +27,9 @@ class TimerEventDefinition(EventDefinition):
 class MessageEventDefinition(EventDefinition):
     message_ref: str = ""
     message_name: str = ""
+    correlation_key: str = ""
+    """Zeebe's ``zeebe:subscription correlationKey`` (FEEL, ``= orderId``) on the message:
+    evaluated when the subscription opens; empty when the message has none."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +44,12 @@ class ErrorEventDefinition(EventDefinition):
 
     error_ref: str = ""
     error_code: str | None = None
+    error_message: str | None = None
+    """The error's ``errorMessage`` (or ``camunda:errorMessage``): thrown with the code."""
+    code_variable: str = ""
+    """On a catch: ``camunda:errorCodeVariable``, the variable the caught code is set in."""
+    message_variable: str = ""
+    """On a catch: ``camunda:errorMessageVariable``, likewise for the error's message."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +100,8 @@ class ReceiveTask(Task):
     """Waits for a message, like a message catch event."""
 
     message_name: str = ""
+    correlation_key: str = ""
+    """As on ``MessageEventDefinition``: the message's Zeebe correlation key expression."""
     instantiate: bool = False
 
 

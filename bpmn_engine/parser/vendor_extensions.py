@@ -5,7 +5,7 @@ The Camunda 7, Zeebe and SpiffWorkflow namespaces are *read*, so that scan skips
 but reading a namespace is not reading every element in it. A ``camunda:executionListener``
 or a ``spiffworkflow:preScript`` looks like behaviour to the author of a diagram; dropping
 it without a word would run a different process than the one drawn. The same goes for
-``camunda:`` attributes such as ``errorCodeVariable`` or ``followUpDate``. Each element
+``camunda:`` attributes such as ``followUpDate``. Each element
 that holds such an extension gets one warning naming it and what is ignored; Camunda's
 engine-operation attributes (``asyncBefore``, ``historyTimeToLive``, ...) change nothing
 here and are not reported.
@@ -62,6 +62,7 @@ READ_EXTENSION_ELEMENTS: dict[str, frozenset[str]] = {
             "taskSchedule",
             "priorityDefinition",
             "userTask",  # marks a Camunda-managed user task: every user task here is one
+            "subscription",  # builders/event_definitions.zeebe_correlation_key (on messages)
         }
     ),
     SPIFF: frozenset({"properties", "serviceTaskOperator"}),
@@ -98,6 +99,10 @@ READ_CAMUNDA_ATTRIBUTES = frozenset(
         "decisionRefBinding",
         "decisionRefVersion",
         "mapDecisionResult",
+        # builders/event_definitions.py: error catches and the error's message
+        "errorCodeVariable",
+        "errorMessageVariable",
+        "errorMessage",
     }
 )
 """``camunda:`` attributes on BPMN elements that the builders read."""

@@ -30,10 +30,11 @@ from bpmn_engine.interpreter.state import TokenState
 from bpmn_engine.models import ProcessInstance
 from bpmn_engine.persistence.steps import InstanceRef
 
-_pending: ContextVar[dict[int, list[tuple[int, str | None]]] | None] = ContextVar(
+_pending: ContextVar[dict[int, list[tuple[int, str | None, str | None]]] | None] = ContextVar(
     "baton_call_errors_pending", default=None
 )
-"""Caller id -> (child id, code) thrown inside the caller's step, delivered after it."""
+"""Caller id -> (child id, code, message) thrown inside the caller's step, delivered
+after it."""
 
 
 def errors_after_step(instance: ProcessInstance, effects: Sequence[fx.Effect]) -> None:
@@ -43,24 +44,25 @@ def errors_after_step(instance: ProcessInstance, effects: Sequence[fx.Effect]) -
     _drain(instance)
     if instance.parent_id is None:
         return
-    codes = [e.code for e in effects if isinstance(e, fx.ErrorToCaller)]
-    if not codes:
+    errors = [e for e in effects if isinstance(e, fx.ErrorToCaller)]
+    if not errors:
         return
-    code = codes[0]  # the first uncaught error decides; the child is cancelled if caught
+    # The first uncaught error decides; the child is cancelled if caught.
+    code, message = errors[0].code, errors[0].message
     parent_id, child_id = instance.parent_id, instance.pk
     if parent_id in _busy.get():
-        _queue().setdefault(parent_id, []).append((child_id, code))
+        _queue().setdefault(parent_id, []).append((child_id, code, message))
     elif _lock_without_waiting(parent_id):
-        call_error(child_id=child_id, code=code)
+        call_error(child_id=child_id, code=code, message=message)
     else:
-        transaction.on_commit(partial(_error_quietly, child_id, code), robust=True)
+        transaction.on_commit(partial(_error_quietly, child_id, code, message), robust=True)
 
 
-def _error_quietly(child_id: int, code: str | None) -> None:
-    call_error(child_id=child_id, code=code)
+def _error_quietly(child_id: int, code: str | None, message: str | None) -> None:
+    call_error(child_id=child_id, code=code, message=message)
 
 
-def _queue() -> dict[int, list[tuple[int, str | None]]]:
+def _queue() -> dict[int, list[tuple[int, str | None, str | None]]]:
     pending = _pending.get()
     if pending is None:
         pending = {}
@@ -73,13 +75,14 @@ def _drain(instance: ProcessInstance) -> None:
     queued = pending.pop(instance.pk, None) if pending else None
     if not queued:
         return
-    for child_id, code in queued:
-        call_error(child_id=child_id, code=code)
+    for child_id, code, message in queued:
+        call_error(child_id=child_id, code=code, message=message)
     instance.refresh_from_db(fields=["version", "state", "ended_at", "open_incidents"])
 
 
-def call_error(*, child_id: int, code: str | None) -> str:
-    """Throw ``code`` on the call activity that waits for ``child_id``; what happened."""
+def call_error(*, child_id: int, code: str | None, message: str | None = None) -> str:
+    """Throw ``code`` (with the child's error ``message``) on the call activity that
+    waits for ``child_id``; what happened."""
     from bpmn_engine.services.models_cache import definition_model
     from bpmn_engine.services.runtime import load_locked, step_locked
 
@@ -102,7 +105,9 @@ def call_error(*, child_id: int, code: str | None) -> str:
         note = ("call_error", token.element_id, token_id, data)
 
         def throw(interpreter: Any, state: Any) -> Any:
-            return interpreter.throw_error(state, token_id=token_id, code=code)
+            return interpreter.throw_error(
+                state, token_id=token_id, code=code, message=message or ""
+            )
 
         step_locked(parent, state, throw, user=child.started_by, history=[note])
     return "caught"

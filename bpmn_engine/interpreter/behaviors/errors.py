@@ -15,7 +15,7 @@ ask first whether the caller has a catcher, so an uncaught error stays one incid
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bpmn_engine.interpreter.behaviors.boundary import fire_boundary
 from bpmn_engine.interpreter.behaviors.event_subprocess import (
@@ -48,25 +48,47 @@ def _catcher(ctx: Context, activity_id: str, code: str | None) -> BoundaryEvent 
     return catch_all
 
 
+def caught_variables(catcher: FlowNode, code: str | None, message: str | None) -> dict[str, Any]:
+    """Camunda's ``errorCodeVariable`` / ``errorMessageVariable`` of the catching event:
+    the variables the caught code and message are set in (the message None when the
+    error has none)."""
+    definition = first_definition(catcher)
+    if not isinstance(definition, ErrorEventDefinition):
+        return {}
+    values: dict[str, Any] = {}
+    if definition.code_variable:
+        values[definition.code_variable] = code
+    if definition.message_variable:
+        values[definition.message_variable] = message or None
+    return values
+
+
 def throw_error(
-    ctx: Context, token: Token, code: str | None, *, from_activity: bool = False
+    ctx: Context,
+    token: Token,
+    code: str | None,
+    *,
+    from_activity: bool = False,
+    message: str | None = None,
 ) -> None:
     """Route the error to its catcher, or raise ``ElementError`` (an incident) if none.
 
     ``from_activity``: the token is the activity that failed (its own boundary events
-    are tried first), not an end event inside a scope.
+    are tried first), not an end event inside a scope. ``message``: the error's message
+    (an error end event's ``errorMessage``, a handler's ``BpmnError`` message), set with
+    the code in the catcher's variables.
     """
     state = ctx.state
     if from_activity and not ctx.is_loop_instance(token):
         boundary = _catcher(ctx, token.element_id, code)
         if boundary is not None:
-            fire_boundary(ctx, token, boundary, {})
+            fire_boundary(ctx, token, boundary, caught_variables(boundary, code, message))
             return
     scope = state.scopes[token.scope_id]
     while True:
         start = event_start_for(ctx, scope, ErrorEventDefinition, code)
         if start is not None:
-            start_event_subprocess(ctx, scope, start, {})
+            start_event_subprocess(ctx, scope, start, caught_variables(start, code, message))
             return
         parent_id = scope.parent_id
         if parent_id is None:
@@ -77,10 +99,10 @@ def throw_error(
         holder = state.tokens[scope.token_id]
         boundary = None if ctx.is_loop_instance(holder) else _catcher(ctx, holder.element_id, code)
         if boundary is not None:
-            fire_boundary(ctx, holder, boundary, {})
+            fire_boundary(ctx, holder, boundary, caught_variables(boundary, code, message))
             return
         scope = state.scopes[parent_id]
-    ctx.emit(ErrorToCaller(code=code, element_id=token.element_id))  # a caller may catch
+    ctx.emit(ErrorToCaller(code=code, element_id=token.element_id, message=message))
     shown = f"'{code}'" if code else "without a code"
     raise ElementError(
         f"BPMN error {shown} thrown by '{token.element_id}' was not caught by any error "

@@ -41,8 +41,12 @@ def listen(ctx: Context, token: Token, node: FlowNode) -> bool:
     ``token``. False when the node has nothing to wait for (e.g. an error boundary,
     which is found by the thrower instead)."""
     if isinstance(node, ReceiveTask):
+        key = _correlation_key(ctx, token, node, node.correlation_key)
+        name = node.message_name
         ctx.emit(
-            Subscribe(token_id=token.id, element_id=node.id, kind=MESSAGE, name=node.message_name)
+            Subscribe(
+                token_id=token.id, element_id=node.id, kind=MESSAGE, name=name, correlation_key=key
+            )
         )
         return True
     definitions: tuple[EventDefinition, ...] = getattr(node, "event_definitions", ())
@@ -60,9 +64,13 @@ def _listen_for(
     node: FlowNode,
     definition: EventDefinition | None,
     element_id: str | None = None,
+    *,
+    key_required: bool = True,
 ) -> bool:
     """Open one definition's listener, keyed by ``element_id`` (default: the node's id;
-    a part id for a parallel multiple event)."""
+    a part id for a parallel multiple event). ``key_required`` False: a correlation key
+    that cannot be evaluated leaves the subscription without one (see
+    ``open_event_subprocesses``)."""
     element_id = element_id or node.id
     if isinstance(definition, TimerEventDefinition):
         if not definition.value.strip():
@@ -79,7 +87,21 @@ def _listen_for(
         return True
     if isinstance(definition, MessageEventDefinition):
         name = definition.message_name
-        ctx.emit(Subscribe(token_id=token.id, element_id=element_id, kind=MESSAGE, name=name))
+        try:
+            key = _correlation_key(ctx, token, node, definition.correlation_key)
+        except ElementError:
+            if key_required:
+                raise
+            key = None
+        ctx.emit(
+            Subscribe(
+                token_id=token.id,
+                element_id=element_id,
+                kind=MESSAGE,
+                name=name,
+                correlation_key=key,
+            )
+        )
         return True
     if isinstance(definition, SignalEventDefinition):
         name = definition.signal_name
@@ -88,6 +110,22 @@ def _listen_for(
     if isinstance(definition, ConditionalEventDefinition):
         return True  # nothing to open: interpreter/conditions.py derives it from the state
     return False
+
+
+def _correlation_key(ctx: Context, token: Token, node: FlowNode, source: str) -> str | None:
+    """Zeebe's ``correlationKey`` (FEEL) over the variables the token sees, as text (Zeebe
+    correlates by a string; a number key ``42`` is ``"42"``). None when there is none."""
+    if not source:
+        return None
+    try:
+        value = compiled.expression(source).evaluate(ctx.variables(token.scope_id))
+    except ExpressionError as error:
+        raise ElementError(f"Correlation key of '{node.id}' failed: {error.message}") from None
+    if value is None:
+        raise ElementError(f"Correlation key of '{node.id}' is null: '{source}'")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
 
 
 def _timer_value(ctx: Context, token: Token, node: FlowNode, timer_type: str, value: str) -> str:
@@ -124,8 +162,8 @@ def open_event_subprocesses(ctx: Context, scope: Scope) -> None:
     if not starts:
         return
     holder = Token(id=scope.id, element_id="", scope_id=scope.id, state=TokenState.WAITING)
-    for start in starts:
-        _listen_for(ctx, holder, start, first_definition(start))
+    for start in starts:  # no token to hold an incident: an unknown key is no key
+        _listen_for(ctx, holder, start, first_definition(start), key_required=False)
 
 
 def stop_listening(ctx: Context, token: Token) -> None:

@@ -90,7 +90,7 @@ class ThrowingEndEventBehavior(EndEventBehavior):
         node = cast(EndEvent, ctx.node(token))
         definition = first_definition(node)
         if isinstance(definition, ErrorEventDefinition):
-            throw_error(ctx, token, definition.error_code)
+            throw_error(ctx, token, definition.error_code, message=definition.error_message)
             ctx.history(HISTORY_ELEMENT_COMPLETED, element_id=node.id)
             return
         if isinstance(definition, EscalationEventDefinition):

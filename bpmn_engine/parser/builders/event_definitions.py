@@ -23,7 +23,15 @@ from bpmn_engine.model import (
 from bpmn_engine.parser.builders.common import text_of
 from bpmn_engine.parser.builders.compensation import cancel_definition, compensate_definition
 from bpmn_engine.parser.errors import Issues
-from bpmn_engine.parser.namespaces import bpmn, bpmn_children, elements, is_bpmn, local_name
+from bpmn_engine.parser.namespaces import (
+    CAMUNDA_NAMESPACES,
+    ZEEBE,
+    bpmn,
+    bpmn_children,
+    elements,
+    is_bpmn,
+    local_name,
+)
 
 TIMER_TYPES = {"timeDate": "date", "timeDuration": "duration", "timeCycle": "cycle"}
 
@@ -35,6 +43,46 @@ def root_element(el: etree._Element, tag: str, ref: str) -> etree._Element | Non
         if candidate.get("id") == ref:
             return candidate
     return None
+
+
+def zeebe_correlation_key(message: etree._Element | None) -> str:
+    """The ``correlationKey`` of a message's ``zeebe:subscription`` (Camunda 8 puts it on
+    the message, not on the event): the FEEL expression each catching subscription
+    evaluates when it opens. Empty when there is none."""
+    if message is None:
+        return ""
+    for container in bpmn_children(message, "extensionElements"):
+        for child in container.iterchildren(f"{{{ZEEBE}}}subscription"):
+            return (child.get("correlationKey") or "").strip()
+    return ""
+
+
+def _camunda(el: etree._Element, name: str) -> str:
+    """A ``camunda:`` (or legacy ``activiti:``) attribute of ``el``, stripped."""
+    for namespace in CAMUNDA_NAMESPACES:
+        value = el.get(f"{{{namespace}}}{name}")
+        if value:
+            return value.strip()
+    return ""
+
+
+def _error(el: etree._Element, definition: etree._Element, issues: Issues) -> EventDefinition:
+    """The error's code and message (``errorMessage``, Camunda's ``camunda:errorMessage``)
+    for a thrower; the variables a catcher stores them in (``camunda:errorCodeVariable``,
+    ``camunda:errorMessageVariable``)."""
+    error = _resolve(el, definition, "errorRef", "error", issues)
+    code = message = None
+    if error is not None:
+        code = error.get("errorCode") or error.get("name") or None
+        message = error.get("errorMessage") or _camunda(error, "errorMessage") or None
+    return ErrorEventDefinition(
+        id=definition.get("id", ""),
+        error_ref=definition.get("errorRef", ""),
+        error_code=code,
+        error_message=message,
+        code_variable=_camunda(definition, "errorCodeVariable"),
+        message_variable=_camunda(definition, "errorMessageVariable"),
+    )
 
 
 def _resolve(
@@ -81,7 +129,10 @@ def _one(el: etree._Element, definition: etree._Element, issues: Issues) -> Even
         message = _resolve(el, definition, "messageRef", "message", issues)
         name = message.get("name") or message.get("id", "") if message is not None else ""
         return MessageEventDefinition(
-            id=def_id, message_ref=definition.get("messageRef", ""), message_name=name or ""
+            id=def_id,
+            message_ref=definition.get("messageRef", ""),
+            message_name=name or "",
+            correlation_key=zeebe_correlation_key(message),
         )
     if kind == "signalEventDefinition":
         signal = _resolve(el, definition, "signalRef", "signal", issues)
@@ -90,11 +141,7 @@ def _one(el: etree._Element, definition: etree._Element, issues: Issues) -> Even
             id=def_id, signal_ref=definition.get("signalRef", ""), signal_name=name or ""
         )
     if kind == "errorEventDefinition":
-        error = _resolve(el, definition, "errorRef", "error", issues)
-        code = (error.get("errorCode") or error.get("name") or None) if error is not None else None
-        return ErrorEventDefinition(
-            id=def_id, error_ref=definition.get("errorRef", ""), error_code=code
-        )
+        return _error(el, definition, issues)
     if kind == "escalationEventDefinition":
         esc = _resolve(el, definition, "escalationRef", "escalation", issues)
         code = (esc.get("escalationCode") or esc.get("name") or None) if esc is not None else None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from bpmn_engine.model import EventBasedGateway, ReceiveTask
-from bpmn_engine.parser.builders.event_definitions import root_element
+from bpmn_engine.parser.builders.event_definitions import root_element, zeebe_correlation_key
 from bpmn_engine.parser.registry import BuildContext, NodeFields, register
 
 
@@ -21,6 +21,7 @@ def build_receive_task(el: etree._Element, fields: NodeFields, ctx: BuildContext
     return ReceiveTask(
         **fields,
         message_name=name,
+        correlation_key=zeebe_correlation_key(message),
         instantiate=el.get("instantiate", "false").strip() in ("true", "1"),
     )
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 
 from bpmn_engine import clock
 from bpmn_engine.interpreter import Interpreter
@@ -27,6 +28,7 @@ from bpmn_engine.models import EventSubscription, HistoryEvent, ProcessInstance
 from bpmn_engine.persistence.steps import InstanceRef
 from bpmn_engine.services.errors import NotFound
 from bpmn_engine.services.events.starts import instance_start_at_event
+from bpmn_engine.services.events.writer import CORRELATION_KEY
 from bpmn_engine.services.identity import username_of
 from bpmn_engine.services.runtime import StepAction, check_variables, load_locked, step_locked
 
@@ -76,8 +78,7 @@ def _to_waiting(
         instance__isnull=False,
         instance__state=ProcessInstance.State.ACTIVE,
     )
-    if business_key is not None:
-        candidates = candidates.filter(instance__business_key=business_key)
+    candidates = candidates.filter(_key_matches(business_key))
     for sub_id, instance_id in candidates.values_list("pk", "instance_id"):
         instance, state = load_locked(InstanceRef.by_id(instance_id))
         sub = EventSubscription.objects.select_for_update().filter(pk=sub_id).first()
@@ -112,6 +113,16 @@ def trigger_action(token_id: str, element_id: str, values: Mapping[str, Any]) ->
         )
 
     return action
+
+
+def _key_matches(business_key: str | None) -> Q:
+    """A subscription with a Zeebe correlation key takes only a message correlated with
+    that key (given as the business key, as Camunda 8 publishes by one key); the others
+    match the instance's business key, or any instance when the message has none."""
+    keyed = Q(correlation__has_key=CORRELATION_KEY)
+    if business_key is None:
+        return ~keyed
+    return Q(correlation__key=business_key) | (~keyed & Q(instance__business_key=business_key))
 
 
 def _keys_match(variables: Mapping[str, Any], keys: Mapping[str, Any]) -> bool:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bpmn_engine.services.effects import EffectWriter
 
 logger = logging.getLogger(__name__)
+CORRELATION_KEY = "key"
 
 
 def subscribe(writer: EffectWriter, effect: fx.Subscribe) -> None:
@@ -40,8 +41,15 @@ def subscribe(writer: EffectWriter, effect: fx.Subscribe) -> None:
         element_id=effect.element_id,
         kind=effect.kind,
         name=effect.name,
+        correlation=correlation_of(effect.correlation_key),
         created_at=writer.now,
     )
+
+
+def correlation_of(key: str | None) -> dict[str, str]:
+    """The subscription's ``correlation`` column: a Zeebe correlation key under ``key``
+    (``services/events/messages.py`` matches it against the message's key)."""
+    return {} if key is None else {CORRELATION_KEY: key}
 
 
 def schedule_timer(writer: EffectWriter, effect: fx.ScheduleTimer) -> None:

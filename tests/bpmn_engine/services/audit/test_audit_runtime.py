@@ -170,6 +170,23 @@ def test_an_error_uncaught_in_the_called_process_is_caught_on_the_call_activity(
     assert (parent.open_incidents, child.open_incidents) == (0, 0)
 
 
+def test_the_callers_boundary_gets_the_code_and_message_of_the_childs_error(deployed, make_user):
+    """``errorCodeVariable`` / ``errorMessageVariable`` on the call activity's boundary
+    receive the code and the ``camunda:errorMessage`` of the error the child threw."""
+    deployed("audit/call_error_variables", "AuditErrorVarsChild")
+    parent = instance_start(
+        definition=deployed("audit/call_error_variables", "AuditErrorVarsCaller")
+    )
+    child = ProcessInstance.objects.get(parent=parent)
+    _complete_with(child, "Review", make_user("rita", superuser=True), {"verdict": "reject"})
+    assert _open(parent) == ["Rework"]
+    root = Scope.objects.get(instance=parent, parent_id__isnull=True)
+    assert root.variables == {
+        "caughtCode": "REJECTED",
+        "caughtMessage": "The reviewer rejected the order",
+    }
+
+
 def test_an_error_the_caller_cannot_catch_stays_an_incident_on_the_child(deployed, make_user):
     parent, child = _call_review(deployed, make_user, "broken")
     assert child.state == ProcessInstance.State.ACTIVE

@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from bpmn_engine import clock
-from bpmn_engine.models import EventSubscription, Incident, Job, ProcessInstance, UserTask
+from bpmn_engine.models import (
+    EventSubscription,
+    Incident,
+    Job,
+    ProcessInstance,
+    Scope,
+    UserTask,
+)
 from bpmn_engine.services.events import message_correlate, signal_broadcast
 from bpmn_engine.services.events.timers import timer_fire
 from bpmn_engine.services.instances import instance_start
@@ -63,6 +70,17 @@ def test_a_bpmn_error_raised_by_a_handler_is_caught_by_the_error_boundary(deploy
     assert _open(instance) == ["Explain"]
     assert not Job.objects.filter(instance=instance).exists()
     assert not Incident.objects.filter(instance=instance).exists()
+
+
+def test_the_caught_errors_code_and_message_are_set_in_the_boundarys_variables(deployed):
+    """``camunda:errorCodeVariable`` / ``errorMessageVariable`` on the error boundary."""
+    instance = instance_start(definition=deployed("events/error_variables_service_task"))
+    job = Job.objects.get(instance=instance)
+    Job.objects.filter(pk=job.pk).update(executor=Job.Executor.CELERY)
+    assert job_execute(job_id=job.pk) == "bpmn_error"
+    assert _open(instance) == ["Explain"]
+    root = Scope.objects.get(instance=instance, parent_id__isnull=True)
+    assert root.variables == {"code": "REJECTED", "reason": "credit check failed"}
 
 
 def test_an_uncaught_handler_bpmn_error_is_an_incident_not_a_retry(deployed):

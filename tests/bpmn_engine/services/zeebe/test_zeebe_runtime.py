@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bpmn_engine.models import EventSubscription, ProcessInstance, Scope, UserTask
+from bpmn_engine.services.errors import NotFound
 from bpmn_engine.services.events import message_correlate
 from bpmn_engine.services.instances import instance_start
 from bpmn_engine.services.tasks import task_complete
@@ -65,3 +66,26 @@ def test_a_message_catch_event_with_an_output_mapping_takes_its_message(deployed
     assert [t.element_id for t in _open(instance)] == ["Close"]
     assert _root(instance) == {"amount": 21, "doubled": 42}
     assert not EventSubscription.objects.filter(instance=instance).exists()
+
+
+def test_a_zeebe_correlation_key_picks_the_waiting_instance(deployed: Any) -> None:
+    """``zeebe:subscription correlationKey`` is evaluated when each subscription opens and
+    stored on it; ``message_correlate`` matches it with the message's key (its business
+    key), not the instance's business key, and never without a key."""
+    definition = deployed("zeebe/subscription_correlation_key")
+    first = instance_start(definition=definition, variables={"order": {"id": 1}})
+    second = instance_start(definition=definition, business_key="7", variables={"order": {"id": 2}})
+    assert EventSubscription.objects.get(instance=second).correlation == {"key": "2"}
+
+    with pytest.raises(NotFound):
+        message_correlate(name="Paid")
+    with pytest.raises(NotFound):
+        message_correlate(name="Paid", business_key="7")
+    result = message_correlate(name="Paid", business_key="2", variables={"paid": True})
+    assert (result.instance.pk, result.element_id) == (second.pk, "WaitPaid")
+    assert EventSubscription.objects.get(instance=second).correlation == {"key": "1002"}
+    assert EventSubscription.objects.get(instance=first).correlation == {"key": "1"}
+
+    message_correlate(name="Shipped", business_key="1002")
+    assert [t.element_id for t in _open(second)] == ["Close"]
+    assert _open(first) == []
