@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bpmn_engine.dmn.model import Decision, DecisionTable, Output, Rule
+from bpmn_engine.dmn.model import Decision, DecisionTable, LiteralExpression, Output, Rule
 from bpmn_engine.interpreter.expressions import ExpressionError
 from bpmn_engine.interpreter.expressions.limits import Budget
-from bpmn_engine.interpreter.expressions.operators import compare, equals, is_number
+from bpmn_engine.interpreter.expressions.operators import compare, equals, is_number, type_name
 
 Entry = dict[str, Any]
 
@@ -83,7 +83,9 @@ def _evaluation_order(decision: Decision) -> list[Decision]:
 
 
 def _evaluate(decision: Decision, variables: Mapping[str, Any]) -> DecisionResult:
-    table = decision.table
+    if decision.literal is not None:
+        return _literal(decision, decision.literal, variables)
+    table = _table_of(decision)
     values = []
     for column in table.inputs:
         try:
@@ -97,10 +99,30 @@ def _evaluate(decision: Decision, variables: Mapping[str, Any]) -> DecisionResul
     return DecisionResult(decision.id, _apply(decision, entries), table.single_hit)
 
 
+def _table_of(decision: Decision) -> DecisionTable:
+    if decision.table is None:
+        raise DecisionError(f"Decision '{decision.id}' has no decision table")
+    return decision.table
+
+
+def _literal(
+    decision: Decision, literal: LiteralExpression, variables: Mapping[str, Any]
+) -> DecisionResult:
+    try:
+        value = literal.expression.evaluate(variables)
+    except ExpressionError as error:
+        raise DecisionError(
+            f"Decision '{decision.id}': literal expression failed: {error.message}"
+        ) from None
+    where = f"Decision '{decision.id}': literal expression '{literal.name}'"
+    typed = _typed(value, literal.type_ref, where)
+    return DecisionResult(decision.id, ({literal.name: typed},), True)
+
+
 def _matches(
     decision: Decision, rule: Rule, values: Sequence[Any], variables: Mapping[str, Any]
 ) -> bool:
-    for column, tests, value in zip(decision.table.inputs, rule.inputs, values, strict=True):
+    for column, tests, value in zip(_table_of(decision).inputs, rule.inputs, values, strict=True):
         try:
             if not tests.matches(value, variables):
                 return False
@@ -114,7 +136,7 @@ def _matches(
 
 def _outputs(decision: Decision, rule: Rule, variables: Mapping[str, Any]) -> Entry:
     entry: Entry = {}
-    for column, expression in zip(decision.table.outputs, rule.outputs, strict=True):
+    for column, expression in zip(_table_of(decision).outputs, rule.outputs, strict=True):
         value = None
         if expression is not None:
             try:
@@ -124,12 +146,30 @@ def _outputs(decision: Decision, rule: Rule, variables: Mapping[str, Any]) -> En
                     f"Decision '{decision.id}', rule '{rule.id}': output '{column.name}' "
                     f"failed: {error.message}"
                 ) from None
-        entry[column.name] = _typed(value, column.type_ref)
+        where = f"Decision '{decision.id}', rule '{rule.id}': output '{column.name}'"
+        entry[column.name] = _typed(value, column.type_ref, where)
     return entry
 
 
-def _typed(value: Any, type_ref: str) -> Any:
-    """Numbers follow the output's typeRef (``integer`` 2.0 -> 2, ``double`` 2 -> 2.0)."""
+_KINDS: dict[str, tuple[str, ...]] = {
+    "string": ("str",),
+    "boolean": ("bool",),
+    **dict.fromkeys(("number", "integer", "long", "double"), ("int", "float")),
+}
+
+
+def _typed(value: Any, type_ref: str, where: str) -> Any:
+    """Check a value against its typeRef; numbers follow it (``integer`` 2.0 -> 2).
+
+    A value of the wrong kind (a number for a ``string`` output) is a ``DecisionError``
+    rather than a silently mistyped variable. Null fits every type; an unknown or
+    missing typeRef accepts anything.
+    """
+    kind = _KINDS.get(type_ref.lower())
+    if value is not None and kind is not None and type_name(value) not in kind:
+        raise DecisionError(
+            f"{where} is typed {type_ref} but the value is {type_name(value)} {value!r:.60}"
+        )
     if not is_number(value):
         return value
     if type_ref in ("integer", "long") and float(value).is_integer():
@@ -140,7 +180,7 @@ def _typed(value: Any, type_ref: str) -> Any:
 
 
 def _apply(decision: Decision, matched: list[tuple[Rule, Entry]]) -> tuple[Entry, ...]:
-    table = decision.table
+    table = _table_of(decision)
     policy = table.hit_policy
     entries = [entry for _rule, entry in matched]
     if policy == "UNIQUE" and len(matched) > 1:
@@ -178,8 +218,8 @@ def _rank(output: Output, value: Any) -> int:
 
 
 def _aggregate(decision: Decision, entries: list[Entry]) -> tuple[Entry, ...]:
-    name = decision.table.outputs[0].name
-    aggregation = decision.table.aggregation
+    name = _table_of(decision).outputs[0].name
+    aggregation = _table_of(decision).aggregation
     values = [entry[name] for entry in entries if entry[name] is not None]
     if aggregation == "COUNT":
         return ({name: len(values)},)

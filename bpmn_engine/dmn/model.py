@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bpmn_engine.dmn.feel import UnaryTests
+from bpmn_engine.dmn.unary import UnaryTests
 from bpmn_engine.interpreter.expressions import CompiledExpression
 
 HIT_POLICIES = frozenset(
@@ -68,12 +68,28 @@ class DecisionTable:
 
 
 @dataclass(frozen=True, slots=True)
+class LiteralExpression:
+    """A decision whose logic is one FEEL expression; ``name`` (its ``variable``) names
+    the single output, as a table's output name does."""
+
+    name: str
+    type_ref: str
+    expression: CompiledExpression
+
+
+Logic = DecisionTable | LiteralExpression
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
+    """A decision: exactly one of ``table`` and ``literal`` is set."""
+
     id: str
     name: str
     line: int | None
-    table: DecisionTable
+    table: DecisionTable | None
     required: tuple[Decision, ...] = ()
+    literal: LiteralExpression | None = None
 
 
 @dataclass(frozen=True, slots=True)

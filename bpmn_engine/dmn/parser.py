@@ -1,7 +1,6 @@
 """Parse DMN 1.1-1.3 files into the immutable ``bpmn_engine.dmn.model``.
 
-The bytes go through the same hardened loading as BPMN uploads (size limit, no DTD or
-entities, no network), imported from ``bpmn_engine.parser.xml`` rather than copied. Like
+The bytes go through the same hardened loading as BPMN uploads (``loading``). Like
 the BPMN parser, this one never stops at the first problem: every error in the file is
 collected, each with its line and element id, and raised at once as ``BpmnParseError``.
 """
@@ -10,13 +9,25 @@ from __future__ import annotations
 
 from lxml import etree
 
-from bpmn_engine.dmn.feel import Equal, FeelSyntaxError, compile_unary_tests, feel_expression
+from bpmn_engine.dmn.feel import (
+    FEEL,
+    JUEL,
+    FeelSyntaxError,
+    compile_unary_tests,
+    feel_expression,
+    juel_expression,
+    language_of,
+    listed_values,
+)
+from bpmn_engine.dmn.loading import DMN11, DMN12, DMN13, DMN_NAMESPACES, load_dmn
 from bpmn_engine.dmn.model import (
     AGGREGATIONS,
     HIT_POLICIES,
     DecisionTable,
     DmnDefinitions,
     Input,
+    LiteralExpression,
+    Logic,
     Output,
     Rule,
 )
@@ -24,19 +35,7 @@ from bpmn_engine.dmn.requirements import link_decisions
 from bpmn_engine.interpreter.expressions import CompiledExpression, ExpressionError
 from bpmn_engine.parser.errors import BpmnParseError, Issues
 from bpmn_engine.parser.namespaces import elements, line_of, split, text_content
-from bpmn_engine.parser.xml import (
-    _check_no_declarations,
-    _check_no_doctype,
-    _check_size,
-    _parser,
-    _refuse,
-)
-
-DMN13 = "https://www.omg.org/spec/DMN/20191111/MODEL/"
-DMN12 = "http://www.omg.org/spec/DMN/20180521/MODEL/"
-DMN11 = "http://www.omg.org/spec/DMN/20151101/dmn.xsd"
-DMN_NAMESPACES = (DMN13, DMN12, DMN11)
-"""DMN 1.3, plus the 1.2 and 1.1 namespaces older Camunda Modeler versions write."""
+from bpmn_engine.parser.xml import _refuse
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 MAX_RULES = 10_000
@@ -48,11 +47,11 @@ def parse_dmn(
     data: bytes, *, filename: str = "<upload>", max_bytes: int = DEFAULT_MAX_BYTES
 ) -> DmnDefinitions:
     """Parse one DMN file; raise ``BpmnParseError`` listing every error found."""
-    root = _load(data, filename, max_bytes)
+    root = load_dmn(data, filename, max_bytes)
     namespace = split(str(root.tag))[0]
     issues = Issues()
-    reader = _Reader(namespace, issues)
-    tables: dict[str, tuple[etree._Element, DecisionTable | None]] = {}
+    reader = _Reader(namespace, issues, root.get("expressionLanguage"))
+    tables: dict[str, tuple[etree._Element, Logic | None]] = {}
     found = reader.children(root, "decision")
     if len(found) > MAX_DECISIONS:
         raise _refuse(filename, f"more than {MAX_DECISIONS} decisions in one file", None)
@@ -64,7 +63,7 @@ def parse_dmn(
         if decision_id in tables:
             issues.error(f"duplicate decision id '{decision_id}'", el)
             continue
-        tables[decision_id] = (el, reader.decision_table(el))
+        tables[decision_id] = (el, reader.decision_logic(el))
     decisions = link_decisions(tables, reader.required_ids, issues)
     if not tables:
         issues.error("the file holds no decision", root)
@@ -78,33 +77,17 @@ def parse_dmn(
     )
 
 
-def _load(data: bytes, filename: str, max_bytes: int) -> etree._Element:
-    _check_size(data, filename, max_bytes)
-    _check_no_declarations(data, filename)
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        line, column = (int(part) for part in exc.position)
-        message = (exc.msg or "malformed XML").split(", line ")[0]
-        raise _refuse(filename, f"not well-formed XML: {message}", line, column) from None
-    _check_no_doctype(root, filename)
-    namespace, local = split(str(root.tag))
-    if local != "definitions" or namespace not in DMN_NAMESPACES:
-        raise _refuse(
-            filename,
-            f"the root element is {root.tag!s}, not a DMN <definitions> element in "
-            f"namespace {DMN13} (or the DMN 1.2 / 1.1 namespace)",
-            line_of(root),
-        )
-    return root
+__all__ = ["DMN11", "DMN12", "DMN13", "DMN_NAMESPACES", "MAX_DECISIONS", "parse_dmn"]
 
 
 class _Reader:
     """Reads the elements of one file (in its DMN namespace), recording issues."""
 
-    def __init__(self, namespace: str, issues: Issues) -> None:
+    def __init__(self, namespace: str, issues: Issues, language: str | None = None) -> None:
         self.namespace = namespace
         self.issues = issues
+        self.language = language
+        """The file's default ``expressionLanguage`` (None: FEEL)."""
 
     def children(self, el: etree._Element, local: str) -> list[etree._Element]:
         tag = f"{{{self.namespace}}}{local}"
@@ -122,18 +105,34 @@ class _Reader:
                 required.append((ref.get("href", "").removeprefix("#"), ref))
         return required
 
-    def decision_table(self, decision: etree._Element) -> DecisionTable | None:
+    def decision_logic(self, decision: etree._Element) -> Logic | None:
         decision_id = decision.get("id", "")
         tables = self.children(decision, "decisionTable")
-        if not tables:
-            literal = self.children(decision, "literalExpression")
-            what = "a literal expression" if literal else "no decision table"
-            self.issues.error(
-                f"decision '{decision_id}' has {what}: only decision tables are supported",
-                decision,
-            )
+        if tables:
+            return self._table(tables[0], decision_id)
+        literals = self.children(decision, "literalExpression")
+        if literals:
+            return self._literal(decision, literals[0], decision_id)
+        self.issues.error(
+            f"decision '{decision_id}' has no decision table or literal expression "
+            "(the only kinds of decision logic supported)",
+            decision,
+        )
+        return None
+
+    def _literal(
+        self, decision: etree._Element, el: etree._Element, decision_id: str
+    ) -> LiteralExpression | None:
+        """``<literalExpression>``: its value is the decision's, named by ``<variable>``."""
+        text, blame = self.text(el)
+        if not text.strip():
+            self.issues.error("a literal expression needs a <text>", el, decision_id)
             return None
-        return self._table(tables[0], decision_id)
+        variables = self.children(decision, "variable")
+        name = (variables[0].get("name", "") if variables else "") or decision_id
+        type_ref = el.get("typeRef", "") or (variables[0].get("typeRef", "") if variables else "")
+        compiled = self._compile(text, el, blame, decision_id, "literal expression")
+        return None if compiled is None else LiteralExpression(name, type_ref, compiled)
 
     def _table(self, el: etree._Element, decision_id: str) -> DecisionTable | None:
         errors_before = len(self.issues.errors)
@@ -202,7 +201,8 @@ class _Reader:
         if not text.strip():
             self.issues.error("an input needs an inputExpression with a <text>", el, decision_id)
             return None
-        compiled = self._compile(text, blame, decision_id, f"input expression of '{input_id}'")
+        what = f"input expression of '{input_id}'"
+        compiled = self._compile(text, expressions[0], blame, decision_id, what)
         if compiled is None:
             return None
         type_ref = expressions[0].get("typeRef", "")
@@ -223,8 +223,7 @@ class _Reader:
         text, blame = self.text(el)
         what = f"outputValues of output '{name}'"
         try:
-            tests = compile_unary_tests(text).tests
-            return tuple(t.expression.evaluate({}) for t in tests if isinstance(t, Equal))
+            return listed_values(text)
         except ExpressionError as error:
             self.issues.error(f"{what}: must list constants: {error}", blame, decision_id)
             return ()
@@ -258,6 +257,15 @@ class _Reader:
         tests = []
         for number, entry in enumerate(entries_in, 1):
             text, blame = self.text(entry)
+            declared = entry.get("expressionLanguage") or self.language
+            if language_of(declared) != FEEL:
+                self.issues.error(
+                    f"input entry {number}: expressionLanguage '{declared}' is not supported "
+                    "for input entries (write FEEL unary tests)",
+                    blame,
+                    rule_id,
+                )
+                continue
             try:
                 tests.append(compile_unary_tests(text))
             except FeelSyntaxError as error:
@@ -267,17 +275,27 @@ class _Reader:
             text, blame = self.text(entry)
             compiled = None
             if text.strip():
-                compiled = self._compile(text, blame, rule_id, f"output entry {number}")
+                compiled = self._compile(text, entry, blame, rule_id, f"output entry {number}")
             results.append(compiled)
         if len(tests) != inputs:
             return None
         return Rule(rule_id, line_of(el), tuple(tests), tuple(results))
 
     def _compile(
-        self, text: str, blame: etree._Element, element_id: str, what: str
+        self, text: str, el: etree._Element, blame: etree._Element, element_id: str, what: str
     ) -> CompiledExpression | None:
+        """Compile in the language ``el`` (or the file) declares: FEEL unless JUEL."""
+        declared = el.get("expressionLanguage") or self.language
+        language = language_of(declared)
+        if language is None:
+            self.issues.error(
+                f"{what}: expressionLanguage '{declared}' is not supported (use FEEL or juel)",
+                blame,
+                element_id,
+            )
+            return None
         try:
-            return feel_expression(text)
+            return juel_expression(text) if language == JUEL else feel_expression(text)
         except FeelSyntaxError as error:
             self.issues.error(f"{what}: {error}", blame, element_id)
             return None

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from lxml import etree
 
-from bpmn_engine.dmn.model import Decision, DecisionTable
+from bpmn_engine.dmn.model import Decision, DecisionTable, Logic
 from bpmn_engine.parser.errors import Issues
 from bpmn_engine.parser.namespaces import line_of
 
@@ -20,7 +20,7 @@ RequiredIds = Callable[[etree._Element], list[tuple[str, etree._Element]]]
 
 
 def link_decisions(
-    tables: dict[str, tuple[etree._Element, DecisionTable | None]],
+    tables: dict[str, tuple[etree._Element, Logic | None]],
     required_ids: RequiredIds,
     issues: Issues,
 ) -> dict[str, Decision]:
@@ -53,8 +53,9 @@ def link_decisions(
                 id=decision_id,
                 name=el.get("name", ""),
                 line=line_of(el),
-                table=table,
+                table=table if isinstance(table, DecisionTable) else None,
                 required=tuple(built[r] for r in wanted),
+                literal=None if isinstance(table, DecisionTable) else table,
             )
         needs = {k: v for k, v in needs.items() if k not in built and tables[k][1] is not None}
     for decision_id in needs:

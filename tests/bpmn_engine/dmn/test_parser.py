@@ -109,14 +109,14 @@ def test_table_structure_errors(options, rules, message):
     assert any(message in error for error in errors), errors
 
 
-def test_only_decision_tables_are_supported():
+def test_only_decision_tables_and_literal_expressions_are_supported():
     data = (
         b'<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" '
-        b'namespace="n"><decision id="lit"><literalExpression><text>1</text>'
-        b"</literalExpression></decision></definitions>"
+        b'namespace="n"><decision id="ctx"><context/></decision></definitions>'
     )
     assert _errors(data) == [
-        "x.dmn:1: [lit] decision 'lit' has a literal expression: only decision tables are supported"
+        "x.dmn:1: [ctx] decision 'ctx' has no decision table or literal expression "
+        "(the only kinds of decision logic supported)"
     ]
 
 
