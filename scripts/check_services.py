@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from typing import Any
 from urllib.parse import urlparse
 
 HOW_TO = {
@@ -29,6 +30,18 @@ def _reachable(host: str, port: int) -> bool:
         return False
 
 
+def _create_database_if_missing(url: str, psycopg: Any) -> None:
+    """Connect to the server's ``postgres`` database and create the named one if absent,
+    so ``makemigrations --check`` can read the migration history (pytest makes its own
+    ``test_`` database either way)."""
+    name = urlparse(url).path.lstrip("/")
+    url = url.replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(url, dbname="postgres", connect_timeout=3, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if name and not exists:
+            conn.execute(psycopg.sql.SQL("CREATE DATABASE {}").format(psycopg.sql.Identifier(name)))
+
+
 def main() -> int:
     problems = []
     database = urlparse(os.environ["DATABASE_URL"])
@@ -37,11 +50,7 @@ def main() -> int:
         import psycopg.sql
 
         try:
-            psycopg.connect(
-                os.environ["DATABASE_URL"].replace("postgres://", "postgresql://", 1),
-                dbname="postgres",
-                connect_timeout=3,
-            ).close()
+            _create_database_if_missing(os.environ["DATABASE_URL"], psycopg)
         except psycopg.Error as exc:
             problems.append(
                 f"PostgreSQL at {database.hostname}:{database.port or 5432} is not "
