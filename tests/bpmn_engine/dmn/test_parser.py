@@ -26,6 +26,7 @@ def test_a_dmn_13_file_parses_into_decisions_in_document_order():
     assert (definitions.id, definitions.name) == ("dinner", "Dinner")
     assert list(definitions.decisions) == ["dish", "beverages"]
     dish = definitions.decisions["dish"]
+    assert dish.table is not None, "a decision-table decision"
     assert (dish.name, dish.line, dish.table.hit_policy) == ("Dish", 3, "UNIQUE")
     assert [i.label for i in dish.table.inputs] == ["Season", "How many guests"]
     assert definitions.decisions["beverages"].required == (dish,)
