@@ -11,13 +11,14 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from .cursor import check_tree
 from .errors import ExpressionSyntaxError
 from .evaluator import CompiledExpression
 from .feel import compile_feel, is_feel
 from .lexer import tokenize
-from .limits import CACHE_SIZE, MAX_SOURCE_LENGTH
+from .limits import CACHE_SIZE, check_length
 from .nodes import Literal, Node, Template
-from .parser import Parser, check_tree
+from .parser import Parser
 
 _OPENERS = ("${", "#{")
 
@@ -27,17 +28,6 @@ def is_template(text: str) -> bool:
     return "${" in text or "#{" in text
 
 
-def _check_length(source: str) -> None:
-    if not isinstance(source, str):
-        raise TypeError(f"expression source must be a str, not {type(source).__name__}")
-    if len(source) > MAX_SOURCE_LENGTH:
-        raise ExpressionSyntaxError(
-            f"expression is too long: {len(source)} characters, the limit is "
-            f"{MAX_SOURCE_LENGTH} (MAX_SOURCE_LENGTH)",
-            source=source,
-        )
-
-
 def compile_expression(source: str) -> CompiledExpression:
     """Compile a whole text as ONE expression (cached).
 
@@ -45,7 +35,7 @@ def compile_expression(source: str) -> CompiledExpression:
     text such as `amount > 1000 and approved`. Text starting with Zeebe's `=` marker is
     FEEL (see `feel`). Raises ExpressionSyntaxError.
     """
-    _check_length(source)
+    check_length(source)
     if is_feel(source):
         return compile_feel(source)
     return _compile_expression(source)
@@ -59,7 +49,7 @@ def compile_template(source: str) -> CompiledExpression:
     Anything else evaluates to a str: the literal parts plus each expression stringified
     (null as "", booleans as true/false).
     """
-    _check_length(source)
+    check_length(source)
     return _compile_template(source)
 
 

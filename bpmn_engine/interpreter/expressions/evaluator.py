@@ -69,7 +69,7 @@ class CompiledExpression:
     def evaluate_with_budget(self, variables: Mapping[str, Any], budget: Budget) -> Any:
         """Evaluate, charging `budget` (scripts share one budget across their lines)."""
         try:
-            return _Evaluator(variables, budget).visit(self.root)
+            return self.evaluator(variables, budget).visit(self.root)
         except ExpressionError as error:
             error.source = self.source
             if error.column is not None:
@@ -81,6 +81,10 @@ class CompiledExpression:
             raise ExpressionRuntimeError(
                 "a value is nested too deeply to evaluate", source=self.source
             ) from None
+
+    def evaluator(self, variables: Mapping[str, Any], budget: Budget) -> _Evaluator:
+        """The tree walker with this language's semantics (FEEL has its own)."""
+        return _Evaluator(variables, budget)
 
     def variable_names(self) -> frozenset[str]:
         """The variable names the expression reads (for diagnostics and validation)."""

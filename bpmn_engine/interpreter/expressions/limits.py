@@ -9,7 +9,7 @@ that bounds both time and the memory a single evaluation may allocate.
 
 from __future__ import annotations
 
-from .errors import ExpressionRuntimeError
+from .errors import ExpressionRuntimeError, ExpressionSyntaxError
 
 MAX_SOURCE_LENGTH = 10_000
 """Characters in one expression, template or whole script."""
@@ -37,6 +37,18 @@ ITEMS_PER_STEP = 100
 
 CACHE_SIZE = 4_096
 """Compiled expressions and templates kept by the lru caches."""
+
+
+def check_length(source: str) -> None:
+    """Refuse a non-str source, or one longer than MAX_SOURCE_LENGTH, before reading it."""
+    if not isinstance(source, str):
+        raise TypeError(f"expression source must be a str, not {type(source).__name__}")
+    if len(source) > MAX_SOURCE_LENGTH:
+        raise ExpressionSyntaxError(
+            f"expression is too long: {len(source)} characters, the limit is "
+            f"{MAX_SOURCE_LENGTH} (MAX_SOURCE_LENGTH)",
+            source=source,
+        )
 
 
 class Budget:

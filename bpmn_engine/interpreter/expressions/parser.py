@@ -9,9 +9,9 @@ can make the parser raise RecursionError.
 
 from __future__ import annotations
 
+from .cursor import TokenCursor, check_name, check_tree, describe
 from .errors import ExpressionSyntaxError
 from .lexer import END, NAME, NUMBER, OP, STRING, Token
-from .limits import MAX_DEPTH, MAX_NODES
 from .nodes import (
     Access,
     Attribute,
@@ -29,7 +29,6 @@ from .nodes import (
     Operation,
     Step,
     Unary,
-    children,
 )
 
 _TERNARY, _OR, _AND, _NOT, _EQUALITY, _RELATION, _SUM, _PRODUCT, _UNARY, _POSTFIX = range(
@@ -67,24 +66,8 @@ _HINTS = {
 }
 
 
-def check_name(token: Token, text: str) -> None:
-    """Refuse `_`-prefixed names: they are how Python internals are reached."""
-    if token.text.startswith("_"):
-        raise ExpressionSyntaxError(
-            f"names starting with '_' are not allowed: '{token.text}'",
-            source=text,
-            column=token.pos + 1,
-        )
-
-
-class Parser:
+class Parser(TokenCursor):
     """Parses one expression from `tokens` (which end with an END token)."""
-
-    def __init__(self, tokens: list[Token], text: str) -> None:
-        self.tokens = tokens
-        self.text = text
-        self.index = 0
-        self.depth = 0
 
     def parse(self) -> Node:
         """Parse the whole token list as one expression and check the tree's limits."""
@@ -96,32 +79,11 @@ class Parser:
         check_tree(node, self.text)
         return node
 
-    # -- token helpers -------------------------------------------------------------
-
-    def peek(self, ahead: int = 0) -> Token:
-        return self.tokens[min(self.index + ahead, len(self.tokens) - 1)]
-
-    def advance(self) -> Token:
-        token = self.peek()
-        self.index = min(self.index + 1, len(self.tokens) - 1)
-        return token
-
-    def at(self, text: str) -> bool:
-        token = self.peek()
-        return token.kind == OP and token.text == text
-
-    def expect(self, text: str) -> Token:
-        token = self.advance()
-        if token.kind != OP or token.text != text:
-            raise self.error(f"expected '{text}' but found {_describe(token)}", token)
-        return token
-
-    def error(self, message: str, token: Token) -> ExpressionSyntaxError:
-        return ExpressionSyntaxError(message, source=self.text, column=token.pos + 1)
+    # -- token helpers (the rest are TokenCursor's) ---------------------------------
 
     def unexpected(self, token: Token) -> ExpressionSyntaxError:
         hint = _HINTS.get(token.text, "") if token.kind == OP else ""
-        return self.error(f"unexpected {_describe(token)}{hint}", token)
+        return self.error(f"unexpected {describe(token)}{hint}", token)
 
     def binding(self) -> int:
         """Binding power of the next token as an infix/postfix operator (0: none)."""
@@ -136,18 +98,6 @@ class Parser:
         return _BINDING.get(token.text, 0)
 
     # -- grammar -------------------------------------------------------------------
-
-    def expression(self, min_binding: int) -> Node:
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                raise self.error(_too_deep(), self.peek())
-            left = self.prefix()
-            while (binding := self.binding()) > min_binding:
-                left = self.infix(left, binding)
-            return left
-        finally:
-            self.depth -= 1
 
     def prefix(self) -> Node:
         token = self.advance()
@@ -219,7 +169,7 @@ class Parser:
         else_token = self.advance()
         if else_token.kind != NAME or else_token.text != "else":
             raise self.error(
-                f"expected 'else' after 'x if condition' but found {_describe(else_token)}",
+                f"expected 'else' after 'x if condition' but found {describe(else_token)}",
                 else_token,
             )
         return Conditional(left.pos, condition, left, self.expression(_TERNARY - 1))
@@ -237,7 +187,7 @@ class Parser:
             name = self.advance()
             if name.kind != NAME:
                 raise self.error(
-                    f"expected a property or method name after '.' but found {_describe(name)}",
+                    f"expected a property or method name after '.' but found {describe(name)}",
                     name,
                 )
             check_name(name, self.text)
@@ -247,17 +197,6 @@ class Parser:
             else:
                 found.append(Attribute(name.pos, name.text))
         return tuple(found)
-
-    def sequence(self, closing: str) -> tuple[Node, ...]:
-        """Comma-separated expressions up to `closing` (already past the opener)."""
-        items: list[Node] = []
-        while not self.at(closing):
-            items.append(self.expression(0))
-            if not self.at(","):
-                break
-            self.advance()
-        self.expect(closing)
-        return tuple(items)
 
     def dictionary(self, opener: Token) -> Node:
         entries: list[tuple[Node, Node]] = []
@@ -270,31 +209,3 @@ class Parser:
             self.advance()
         self.expect("}")
         return DictDisplay(opener.pos, tuple(entries))
-
-
-def check_tree(root: Node, text: str) -> None:
-    """Enforce MAX_NODES and MAX_DEPTH on a tree, iteratively (no recursion)."""
-    count = 0
-    pending: list[tuple[Node, int]] = [(root, 1)]
-    while pending:
-        node, depth = pending.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise ExpressionSyntaxError(
-                f"expression is too large: more than {MAX_NODES} syntax nodes (MAX_NODES)",
-                source=text,
-            )
-        if depth > MAX_DEPTH:
-            raise ExpressionSyntaxError(_too_deep(), source=text, column=node.pos + 1)
-        pending.extend((child, depth + 1) for child in children(node))
-
-
-def _too_deep() -> str:
-    return f"expression is nested too deeply: more than {MAX_DEPTH} levels (MAX_DEPTH)"
-
-
-def _describe(token: Token) -> str:
-    if token.kind == END:
-        return "end of expression"
-    text = token.text if len(token.text) <= 20 else token.text[:20] + "..."
-    return f"'{text}'"

@@ -12,11 +12,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .cursor import check_name
 from .errors import ExpressionError, ExpressionSyntaxError, ScriptSyntaxError
 from .evaluator import CompiledExpression
 from .lexer import END, NAME, OP, Token, tokenize
 from .limits import MAX_SOURCE_LENGTH, Budget
-from .parser import KEYWORDS, Parser, check_name
+from .parser import KEYWORDS, Parser
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import functools
 
-from ..errors import ExpressionSyntaxError
 from ..lexer import tokenize
-from ..limits import CACHE_SIZE, MAX_SOURCE_LENGTH
+from ..limits import CACHE_SIZE, check_length
 from .evaluator import FeelExpression
 from .functions import FEEL_FUNCTIONS
 from .parser import FeelParser
@@ -36,14 +35,7 @@ def feel_body(source: str) -> str:
 
 def compile_feel(source: str) -> FeelExpression:
     """Compile FEEL text, with or without the ``=`` marker (cached)."""
-    if not isinstance(source, str):
-        raise TypeError(f"expression source must be a str, not {type(source).__name__}")
-    if len(source) > MAX_SOURCE_LENGTH:
-        raise ExpressionSyntaxError(
-            f"expression is too long: {len(source)} characters, the limit is "
-            f"{MAX_SOURCE_LENGTH} (MAX_SOURCE_LENGTH)",
-            source=source,
-        )
+    check_length(source)
     return _compile(source)
 
 

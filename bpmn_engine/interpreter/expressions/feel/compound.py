@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from ..cursor import describe
 from ..lexer import END, NAME, OP, STRING, Token
 from ..nodes import Conditional, DictDisplay, ListDisplay, Literal, Node
-from .cursor import _COMPARISON, KEYWORDS, TokenCursor, describe
+from .cursor import _COMPARISON, KEYWORDS, FeelCursor
 from .nodes import Interval, Iteration, Quantified, UnaryComparison
 
 
-class CompoundParsing(TokenCursor):
+class CompoundParsing(FeelCursor):
     """Mixed into ``FeelParser``; every construct starts after its opening token."""
 
     def in_tests(self) -> tuple[Node, ...]:

@@ -1,12 +1,14 @@
-"""The token cursor and tree checks shared by the FEEL parser's modules."""
+"""FEEL's side of the token cursor (names with spaces, ``..`` ranges, operator binding)
+and its tree check; the shared part is ``expressions.cursor``."""
 
 from __future__ import annotations
 
-from ..errors import ExpressionSyntaxError
+from ..cursor import TokenCursor, check_name, check_tree, describe
 from ..lexer import END, NAME, OP, Token
-from ..limits import MAX_DEPTH, MAX_NODES
 from ..nodes import Node
 from .nodes import feel_children
+
+__all__ = ["CONSTANTS", "KEYWORDS", "FeelCursor", "check_feel_tree", "describe"]
 
 _OR, _AND, _COMPARISON, _SUM, _PRODUCT, _UNARY, _POSTFIX = range(10, 80, 10)
 _OPERATORS = {
@@ -25,38 +27,12 @@ KEYWORDS = frozenset(
 )
 
 
-class TokenCursor:
-    """Reading tokens: lookahead, expectations, errors with columns, FEEL names."""
+class FeelCursor(TokenCursor):
+    """The shared cursor plus FEEL names, ``..`` and the range-closing ``[``."""
 
     def __init__(self, tokens: list[Token], text: str) -> None:
-        self.tokens = tokens
-        self.text = text
-        self.index = 0
-        self.depth = 0
+        super().__init__(tokens, text)
         self.range_end = False  # parsing the high end of a range: ``[`` may close it
-
-    # -- token helpers -------------------------------------------------------------
-
-    def peek(self, ahead: int = 0) -> Token:
-        return self.tokens[min(self.index + ahead, len(self.tokens) - 1)]
-
-    def advance(self) -> Token:
-        token = self.peek()
-        self.index = min(self.index + 1, len(self.tokens) - 1)
-        return token
-
-    def at(self, text: str, kind: str = OP) -> bool:
-        token = self.peek()
-        return token.kind == kind and token.text == text
-
-    def expect(self, text: str, kind: str = OP) -> Token:
-        token = self.advance()
-        if token.kind != kind or token.text != text:
-            raise self.error(f"expected '{text}' but found {describe(token)}", token)
-        return token
-
-    def error(self, message: str, token: Token) -> ExpressionSyntaxError:
-        return ExpressionSyntaxError(message, source=self.text, column=token.pos + 1)
 
     def at_range_dots(self) -> bool:
         """``..`` (the lexer gives two adjacent '.' tokens)."""
@@ -94,43 +70,7 @@ class TokenCursor:
             words.append(self.advance().text)
         return " ".join(words)
 
-    def expression(self, min_binding: int) -> Node:
-        raise NotImplementedError  # the grammar (``parser.FeelParser``)
-
-
-def check_name(token: Token, text: str) -> None:
-    """Refuse ``_``-prefixed names, as the shared parser does."""
-    if token.text.startswith("_"):
-        raise ExpressionSyntaxError(
-            f"names starting with '_' are not allowed: '{token.text}'",
-            source=text,
-            column=token.pos + 1,
-        )
-
 
 def check_feel_tree(root: Node, text: str) -> None:
     """MAX_NODES and MAX_DEPTH over a tree that may hold FEEL nodes (iteratively)."""
-    count = 0
-    pending: list[tuple[Node, int]] = [(root, 1)]
-    while pending:
-        node, depth = pending.pop()
-        count += 1
-        if count > MAX_NODES:
-            raise ExpressionSyntaxError(
-                f"expression is too large: more than {MAX_NODES} syntax nodes (MAX_NODES)",
-                source=text,
-            )
-        if depth > MAX_DEPTH:
-            raise ExpressionSyntaxError(too_deep(), source=text, column=node.pos + 1)
-        pending.extend((child, depth + 1) for child in feel_children(node))
-
-
-def too_deep() -> str:
-    return f"expression is nested too deeply: more than {MAX_DEPTH} levels (MAX_DEPTH)"
-
-
-def describe(token: Token) -> str:
-    if token.kind == END:
-        return "end of expression"
-    text = token.text if len(token.text) <= 20 else token.text[:20] + "..."
-    return f"'{text}'"
+    check_tree(root, text, feel_children)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from itertools import product
 from typing import Any
 
-from ..errors import ExpressionError, ExpressionRuntimeError, UnknownVariableError
+from ..errors import ExpressionRuntimeError, UnknownVariableError
 from ..evaluator import CompiledExpression, _Evaluator
 from ..limits import Budget
 from ..nodes import Attribute, Call, Conditional, Index, Logical, Name, Node, Step
@@ -30,16 +30,8 @@ from .nodes import Between, Interval, InTests, Quantified, UnaryComparison, feel
 class FeelExpression(CompiledExpression):
     """A compiled FEEL expression; used wherever a ``CompiledExpression`` is."""
 
-    def evaluate_with_budget(self, variables: Mapping[str, Any], budget: Budget) -> Any:
-        try:
-            return _FeelEvaluator(variables, budget).visit(self.root)
-        except ExpressionError as error:
-            error.source = self.source
-            raise
-        except RecursionError:
-            raise ExpressionRuntimeError(
-                "a value is nested too deeply to evaluate", source=self.source
-            ) from None
+    def evaluator(self, variables: Mapping[str, Any], budget: Budget) -> _Evaluator:
+        return _FeelEvaluator(variables, budget)
 
     def variable_names(self) -> frozenset[str]:
         names: set[str] = set()

@@ -11,8 +11,8 @@ the same size, depth and work limits apply. ``==`` is accepted as a synonym of `
 
 from __future__ import annotations
 
+from ..cursor import describe
 from ..lexer import END, NAME, NUMBER, OP, STRING, Token
-from ..limits import MAX_DEPTH
 from ..nodes import (
     Access,
     Attribute,
@@ -37,8 +37,6 @@ from .cursor import (
     CONSTANTS,
     KEYWORDS,
     check_feel_tree,
-    describe,
-    too_deep,
 )
 from .functions import FEEL_FUNCTIONS
 from .nodes import Between, InTests
@@ -60,21 +58,9 @@ class FeelParser(CompoundParsing):
             raise self.error("empty expression", self.peek())
         node = self.expression(0)
         if self.peek().kind != END:
-            raise self.error(f"unexpected {describe(self.peek())}", self.peek())
+            raise self.unexpected(self.peek())
         check_feel_tree(node, self.text)
         return node
-
-    def expression(self, min_binding: int) -> Node:
-        self.depth += 1
-        try:
-            if self.depth > MAX_DEPTH:
-                raise self.error(too_deep(), self.peek())
-            left = self.prefix()
-            while (binding := self.binding()) > min_binding:
-                left = self.infix(left, binding)
-            return left
-        finally:
-            self.depth -= 1
 
     def prefix(self) -> Node:
         token = self.advance()
@@ -93,7 +79,7 @@ class FeelParser(CompoundParsing):
                 return self.interval(token, low_closed=False)
             if token.text == "{":
                 return self.context(token)
-        raise self.error(f"unexpected {describe(token)}", token)
+        raise self.unexpected(token)
 
     def word(self, token: Token) -> Node:
         if token.text in CONSTANTS:
@@ -154,13 +140,3 @@ class FeelParser(CompoundParsing):
                 raise self.error(f"expected a name after '.' but found {describe(name)}", name)
             found.append(Attribute(name.pos, self.name_from(name)))
         return tuple(found)
-
-    def sequence(self, closing: str) -> tuple[Node, ...]:
-        items: list[Node] = []
-        while not self.at(closing):
-            items.append(self.expression(0))
-            if not self.at(","):
-                break
-            self.advance()
-        self.expect(closing)
-        return tuple(items)

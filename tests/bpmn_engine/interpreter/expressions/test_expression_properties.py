@@ -35,23 +35,25 @@ VARIABLES: dict[str, Any] = {
 }
 
 
-def _is_plain(value: Any) -> bool:
+def is_plain(value: Any) -> bool:
+    """Whether `value` is plain data (also used by the FEEL property tests)."""
     if value is None or isinstance(value, bool | int | float | str):
         return True
     if isinstance(value, list | tuple):
-        return all(_is_plain(item) for item in value)
+        return all(is_plain(item) for item in value)
     if isinstance(value, dict):
-        return all(_is_plain(k) and _is_plain(v) for k, v in value.items())
+        return all(is_plain(k) and is_plain(v) for k, v in value.items())
     return False
 
 
-def _compile_and_run(source: str) -> None:
+def compile_and_run(source: str, variables: dict[str, Any] = VARIABLES) -> None:
+    """Compile and evaluate `source`: it may fail only with ExpressionError."""
     try:
         compiled = compile_expression(source)
     except ExpressionError:
         return
     try:
-        assert _is_plain(compiled.evaluate(VARIABLES))
+        assert is_plain(compiled.evaluate(variables))
     except ExpressionError:
         pass
 
@@ -71,8 +73,8 @@ def test_arbitrary_text_compiles_or_raises_expression_error(text: str) -> None:
 @given(st.lists(st.sampled_from(TOKENS), max_size=30).map(" ".join))
 def test_token_soup_compiles_or_fails_cleanly(source: str) -> None:
     """Random token sequences (closer to real syntax) fail only with ExpressionError."""
-    _compile_and_run(source)
-    _compile_and_run("${" + source + "}")
+    compile_and_run(source)
+    compile_and_run("${" + source + "}")
 
 
 _LEAVES = st.one_of(
@@ -125,4 +127,4 @@ def test_random_small_asts_evaluate_or_raise_expression_error(source: str) -> No
         assert error.message
         assert error.column is None or 1 <= error.column <= len(source)
         return
-    assert _is_plain(result)
+    assert is_plain(result)

@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bpmn_engine.interpreter.expressions import ExpressionError, compile_expression
+from bpmn_engine.interpreter.expressions import compile_expression
+from tests.bpmn_engine.interpreter.expressions.test_expression_properties import compile_and_run
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -31,43 +32,22 @@ VARIABLES: dict[str, Any] = {
 }
 
 
-def _is_plain(value: Any) -> bool:
-    if value is None or isinstance(value, bool | int | float | str):
-        return True
-    if isinstance(value, list | tuple):
-        return all(_is_plain(item) for item in value)
-    if isinstance(value, dict):
-        return all(_is_plain(k) and _is_plain(v) for k, v in value.items())
-    return False
-
-
-def _compile_and_run(source: str) -> None:
-    try:
-        compiled = compile_expression("= " + source)
-    except ExpressionError:
-        return
-    try:
-        assert _is_plain(compiled.evaluate(VARIABLES))
-    except ExpressionError:
-        pass
-
-
 @SETTINGS
 @given(st.text(max_size=200))
 def test_arbitrary_text_compiles_or_raises_expression_error(text: str) -> None:
-    _compile_and_run(text)
+    compile_and_run("= " + text, VARIABLES)
 
 
 @SETTINGS
 @given(st.lists(st.sampled_from(TOKENS), max_size=30).map(" ".join))
 def test_token_soup_compiles_or_fails_cleanly(source: str) -> None:
-    _compile_and_run(source)
+    compile_and_run("= " + source, VARIABLES)
 
 
 @SETTINGS
 @given(st.lists(st.sampled_from(TOKENS), max_size=30).map("".join))
 def test_glued_token_soup_compiles_or_fails_cleanly(source: str) -> None:
-    _compile_and_run(source)
+    compile_and_run("= " + source, VARIABLES)
 
 
 @SETTINGS
