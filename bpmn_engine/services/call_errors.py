@@ -10,7 +10,7 @@ activity is cancelled and with it the child, incident and all. An error the call
 catch either changes nothing: it stays the one incident on the child, visible on the
 caller (``call_returns.call_incident_note``).
 
-Delivery follows the lock rules of ``call_escalations`` (never wait for the caller's
+Delivery follows the lock rules of ``call_delivery`` (never wait for the caller's
 lock while holding a child's): queued when the child failed inside the caller's own
 step, delivered now when the caller's row is free, else after commit.
 """
@@ -18,7 +18,6 @@ step, delivered now when the caller's row is free, else after commit.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextvars import ContextVar
 from functools import partial
 from typing import Any
 
@@ -26,22 +25,16 @@ from django.db import transaction
 
 from bpmn_engine.interpreter import effects as fx
 from bpmn_engine.interpreter.behaviors.errors import error_catchable
-from bpmn_engine.interpreter.state import TokenState
 from bpmn_engine.models import ProcessInstance
-from bpmn_engine.persistence.steps import InstanceRef
+from bpmn_engine.services.call_delivery import CallerQueue, waiting_call
 
-_pending: ContextVar[dict[int, list[tuple[int, str | None, str | None]]] | None] = ContextVar(
-    "baton_call_errors_pending", default=None
-)
-"""Caller id -> (child id, code, message) thrown inside the caller's step, delivered
-after it."""
+_ERRORS = CallerQueue("baton_call_errors_pending")
+"""Caller id -> errors thrown inside the caller's step, delivered after it."""
 
 
 def errors_after_step(instance: ProcessInstance, effects: Sequence[fx.Effect]) -> None:
     """Deliver the errors queued for ``instance`` as a caller, then offer its own."""
-    from bpmn_engine.services.call_returns import _busy, _lock_without_waiting
-
-    _drain(instance)
+    _ERRORS.drain(instance)
     if instance.parent_id is None:
         return
     errors = [e for e in effects if isinstance(e, fx.ErrorToCaller)]
@@ -49,65 +42,29 @@ def errors_after_step(instance: ProcessInstance, effects: Sequence[fx.Effect]) -
         return
     # The first uncaught error decides; the child is cancelled if caught.
     code, message = errors[0].code, errors[0].message
-    parent_id, child_id = instance.parent_id, instance.pk
-    if parent_id in _busy.get():
-        _queue().setdefault(parent_id, []).append((child_id, code, message))
-    elif _lock_without_waiting(parent_id):
-        call_error(child_id=child_id, code=code, message=message)
-    else:
-        transaction.on_commit(partial(_error_quietly, child_id, code, message), robust=True)
-
-
-def _error_quietly(child_id: int, code: str | None, message: str | None) -> None:
-    call_error(child_id=child_id, code=code, message=message)
-
-
-def _queue() -> dict[int, list[tuple[int, str | None, str | None]]]:
-    pending = _pending.get()
-    if pending is None:
-        pending = {}
-        _pending.set(pending)
-    return pending
-
-
-def _drain(instance: ProcessInstance) -> None:
-    pending = _pending.get()
-    queued = pending.pop(instance.pk, None) if pending else None
-    if not queued:
-        return
-    for child_id, code, message in queued:
-        call_error(child_id=child_id, code=code, message=message)
-    instance.refresh_from_db(fields=["version", "state", "ended_at", "open_incidents"])
+    deliver = partial(call_error, child_id=instance.pk, code=code, message=message)
+    _ERRORS.send(instance.parent_id, deliver)
 
 
 def call_error(*, child_id: int, code: str | None, message: str | None = None) -> str:
     """Throw ``code`` (with the child's error ``message``) on the call activity that
     waits for ``child_id``; what happened."""
     from bpmn_engine.services.models_cache import definition_model
-    from bpmn_engine.services.runtime import load_locked, step_locked
 
     with transaction.atomic():
-        child = ProcessInstance.objects.filter(pk=child_id).first()
-        if child is None or child.parent_id is None or child.parent_token_id is None:
-            return "gone"
-        parent, state = load_locked(InstanceRef.by_id(child.parent_id))
-        token_id = child.parent_token_id.hex
-        token = state.tokens.get(token_id) if state is not None else None
-        if parent is None or state is None or token is None:
-            return "stale"
-        if token.state is not TokenState.WAITING:
-            return "stale"
+        call = waiting_call(child_id)
+        if isinstance(call, str):
+            return call
+        parent, state, token, token_id = call.parent, call.state, call.token, call.token_id
         if parent.state != ProcessInstance.State.ACTIVE:
             return "parent not active"
         if not error_catchable(definition_model(parent.definition_id), state, token, code):
             return "uncaught"
-        data = {"child_id": child_id, "code": code}
-        note = ("call_error", token.element_id, token_id, data)
 
         def throw(interpreter: Any, state: Any) -> Any:
             return interpreter.throw_error(
                 state, token_id=token_id, code=code, message=message or ""
             )
 
-        step_locked(parent, state, throw, user=child.started_by, history=[note])
+        call.step(throw, "call_error", {"child_id": child_id, "code": code})
     return "caught"

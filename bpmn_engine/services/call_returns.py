@@ -8,9 +8,7 @@ holds the caller's lock and waits for the child's, so that wait could close a cy
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -26,8 +24,18 @@ from bpmn_engine.model import CallActivity
 from bpmn_engine.models import HistoryEvent, ProcessInstance, Token
 from bpmn_engine.persistence.batch import Batch
 from bpmn_engine.persistence.steps import InstanceRef, StateRead
+from bpmn_engine.services.call_delivery import (
+    CallerQueue,
+    Route,
+    caller_route,
+    waiting_call,
+)
+from bpmn_engine.services.call_delivery import caller_stepping as caller_stepping
 from bpmn_engine.services.calls import ENDED, LIVE, fail_call_token
 from bpmn_engine.services.models_cache import definition_model
+
+_RETURNS = CallerQueue("baton_calls_pending")
+"""Caller id -> returns of children that ended inside the caller's step."""
 
 
 def call_after_step(instance: ProcessInstance, effects: Sequence[fx.Effect]) -> None:
@@ -42,7 +50,7 @@ def call_after_step(instance: ProcessInstance, effects: Sequence[fx.Effect]) -> 
 
     escalations_after_step(instance, effects)  # events2: before any return, see there
     errors_after_step(instance, effects)  # an error a call activity catches cancels us
-    _drain_returns(instance)
+    _RETURNS.drain(instance)
     if instance.parent_id is None:
         return
     notes = [
@@ -56,62 +64,14 @@ def call_after_step(instance: ProcessInstance, effects: Sequence[fx.Effect]) -> 
     if not notes and not ended:
         return
     parent_id, child_id = instance.parent_id, instance.pk
-    if parent_id in _busy.get():  # the caller's own step started or cancelled us
-        for note in notes:
-            note()
-        if ended:
-            _returns().setdefault(parent_id, []).append(child_id)
-    elif _lock_without_waiting(parent_id):
-        for note in notes:
-            note()
-        if ended:
-            call_resume(child_id=child_id)
-    else:
-        for note in notes:
+    route = caller_route(parent_id)
+    for note in notes:
+        if route is Route.AFTER_COMMIT:
             transaction.on_commit(note, robust=True)
-        if ended:
-            transaction.on_commit(lambda: call_resume(child_id=child_id), robust=True)
-
-
-_busy: ContextVar[frozenset[int]] = ContextVar("baton_calls_busy", default=frozenset())
-"""Instances whose step is running ``call_start``/``call_cancel`` right now."""
-_pending: ContextVar[dict[int, list[int]] | None] = ContextVar("baton_calls_pending", default=None)
-"""Caller id -> children that ended inside the caller's step, to return to after it."""
-
-
-@contextmanager
-def caller_stepping(parent: ProcessInstance) -> Iterator[None]:
-    reset = _busy.set(_busy.get() | {parent.pk})
-    try:
-        yield
-    finally:
-        _busy.reset(reset)
-
-
-def _returns() -> dict[int, list[int]]:
-    pending = _pending.get()
-    if pending is None:
-        pending = {}
-        _pending.set(pending)
-    return pending
-
-
-def _drain_returns(instance: ProcessInstance) -> None:
-    pending = _pending.get()
-    children = pending.pop(instance.pk, None) if pending else None
-    if not children:
-        return
-    for child_id in children:
-        call_resume(child_id=child_id)
-    # The resumed steps wrote the row: keep the caller's object in step with it.
-    instance.refresh_from_db(fields=["version", "state", "ended_at", "open_incidents"])
-
-
-def _lock_without_waiting(instance_id: int) -> bool:
-    """Take the caller's lock only if it is free: never wait for a caller while holding
-    a child (that wait could close a cycle with a caller cancelling this child)."""
-    locked = ProcessInstance.objects.select_for_update(skip_locked=True).filter(pk=instance_id)
-    return locked.values_list("pk", flat=True).first() is not None
+        else:
+            note()
+    if ended:
+        _RETURNS.send(parent_id, lambda: call_resume(child_id=child_id), route)
 
 
 def call_incident_note(*, child_id: int, element_id: str, message: str) -> None:
@@ -137,23 +97,12 @@ def call_resume(*, child_id: int) -> str:
 
     Safe to run twice: the second run finds the parent token gone on and does nothing.
     """
-    from bpmn_engine.services.runtime import load_locked, step_locked
-
     with transaction.atomic():
-        child = ProcessInstance.objects.filter(pk=child_id).first()
-        if child is None or child.parent_id is None or child.parent_token_id is None:
-            return "gone"
-        parent, state = load_locked(InstanceRef.by_id(child.parent_id))
-        token_id = child.parent_token_id.hex
-        token = state.tokens.get(token_id) if state is not None else None
-        if (
-            parent is None
-            or state is None
-            or token is None
-            or token.state is not TokenState.WAITING
-        ):
-            return "stale"
-        node = definition_model(parent.definition_id).nodes.get(token.element_id)
+        call = waiting_call(child_id)
+        if isinstance(call, str):
+            return call
+        child, parent, token_id = call.child, call.parent, call.token_id
+        node = definition_model(parent.definition_id).nodes.get(call.token.element_id)
         if not isinstance(node, CallActivity) or child.state in LIVE:
             return "stale"
         if parent.state != ProcessInstance.State.ACTIVE:
@@ -162,12 +111,11 @@ def call_resume(*, child_id: int) -> str:
             values = _returned_variables(child, node)
         except ElementError as error:
             return _fail(parent, token_id, node.id, error.message)
-        note = ("call_returned", node.id, token_id, {"child_id": child_id, "outcome": child.state})
 
         def complete(interpreter: Any, state: Any) -> Any:
             return interpreter.complete(state, token_id=token_id, variables=values)
 
-        step_locked(parent, state, complete, user=child.started_by, history=[note])
+        call.step(complete, "call_returned", {"child_id": child_id, "outcome": child.state})
     return "resumed"
 
 
