@@ -66,6 +66,21 @@ def caller_route(parent_id: int) -> Route:
     return Route.AFTER_COMMIT
 
 
+def after_commit(deliver: Callable[[], object]) -> None:
+    """Run ``deliver`` once the transaction commits; a failure is logged, not raised
+    (``robust``): the step is already committed and the sweeper repairs a lost delivery.
+
+    Django names the callable in that log line through ``__qualname__``, which a
+    ``functools.partial`` lacks, so the failure would surface as an ``AttributeError``
+    instead; a named wrapper makes any callable safe here.
+    """
+
+    def deliver_after_commit() -> None:
+        deliver()
+
+    transaction.on_commit(deliver_after_commit, robust=True)
+
+
 class CallerQueue:
     """Deliveries of one kind: caller id -> those queued inside the caller's step."""
 
@@ -89,7 +104,7 @@ class CallerQueue:
         elif route is Route.NOW:
             deliver()
         else:
-            transaction.on_commit(deliver, robust=True)
+            after_commit(deliver)
 
     def drain(self, instance: ProcessInstance) -> None:
         """Deliver what was queued for ``instance`` as a caller (its step is written)."""

@@ -27,6 +27,7 @@ from bpmn_engine.persistence.steps import InstanceRef, StateRead
 from bpmn_engine.services.call_delivery import (
     CallerQueue,
     Route,
+    after_commit,
     caller_route,
     waiting_call,
 )
@@ -67,7 +68,7 @@ def call_after_step(instance: ProcessInstance, effects: Sequence[fx.Effect]) -> 
     route = caller_route(parent_id)
     for note in notes:
         if route is Route.AFTER_COMMIT:
-            transaction.on_commit(note, robust=True)
+            after_commit(note)
         else:
             note()
     if ended:
