@@ -7,13 +7,7 @@ from __future__ import annotations
 from lxml import etree
 
 from bpmn_engine.parser.namespaces import line_of, split
-from bpmn_engine.parser.xml import (
-    _check_no_declarations,
-    _check_no_doctype,
-    _check_size,
-    _parser,
-    _refuse,
-)
+from bpmn_engine.parser.xml import _refuse, parse_hardened
 
 DMN13 = "https://www.omg.org/spec/DMN/20191111/MODEL/"
 DMN12 = "http://www.omg.org/spec/DMN/20180521/MODEL/"
@@ -24,15 +18,7 @@ DMN_NAMESPACES = (DMN13, DMN12, DMN11)
 
 def load_dmn(data: bytes, filename: str, max_bytes: int) -> etree._Element:
     """The root element of a DMN file, or ``BpmnParseError`` naming file and line."""
-    _check_size(data, filename, max_bytes)
-    _check_no_declarations(data, filename)
-    try:
-        root = etree.fromstring(data, _parser())
-    except etree.XMLSyntaxError as exc:
-        line, column = (int(part) for part in exc.position)
-        message = (exc.msg or "malformed XML").split(", line ")[0]
-        raise _refuse(filename, f"not well-formed XML: {message}", line, column) from None
-    _check_no_doctype(root, filename)
+    root = parse_hardened(data, filename=filename, max_bytes=max_bytes)
     namespace, local = split(str(root.tag))
     if local != "definitions" or namespace not in DMN_NAMESPACES:
         raise _refuse(

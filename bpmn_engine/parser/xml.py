@@ -73,11 +73,12 @@ def _check_no_doctype(root: etree._Element, filename: str) -> None:
         )
 
 
-def load_document(data: bytes, *, filename: str, max_bytes: int) -> etree._Element:
-    """Parse ``data`` safely and return the ``bpmn:definitions`` root element.
+def parse_hardened(data: bytes, *, filename: str, max_bytes: int) -> etree._Element:
+    """Parse ``data`` safely and return its root element, whatever it is (BPMN and DMN
+    uploads both come through here).
 
     Raises ``BpmnParseError`` with a single issue when the bytes are too large, declare a
-    DTD or entity, are not well-formed XML, or are XML but not a BPMN 2.0 document.
+    DTD or entity, or are not well-formed XML.
     """
     _check_size(data, filename, max_bytes)
     _check_no_declarations(data, filename)
@@ -88,6 +89,16 @@ def load_document(data: bytes, *, filename: str, max_bytes: int) -> etree._Eleme
         message = _LXML_POSITION.sub("", exc.msg or "malformed XML")
         raise _refuse(filename, f"not well-formed XML: {message}", line, column) from None
     _check_no_doctype(root, filename)
+    return root
+
+
+def load_document(data: bytes, *, filename: str, max_bytes: int) -> etree._Element:
+    """Parse ``data`` safely and return the ``bpmn:definitions`` root element.
+
+    Raises ``BpmnParseError`` with a single issue when the bytes are too large, declare a
+    DTD or entity, are not well-formed XML, or are XML but not a BPMN 2.0 document.
+    """
+    root = parse_hardened(data, filename=filename, max_bytes=max_bytes)
     if root.tag != bpmn("definitions"):
         raise _refuse(
             filename,
