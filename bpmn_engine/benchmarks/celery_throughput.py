@@ -16,6 +16,7 @@ import os
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -47,20 +48,29 @@ def _user(name: str, group: str) -> User:
     return user
 
 
-def _start_worker(stack: ExitStack, workdir: Path, number: int) -> None:
-    """Start one worker process and wait for its ``ready.`` line."""
-    argv = worker_command(
-        schedule=workdir / "beat-schedule",
-        hostname=f"bench{number}-{os.getpid()}@%h",
-        concurrency=1,
-    )
-    if number > 0:  # one beat (sweeper) is enough
-        at = argv.index("--beat")
-        argv = argv[:at] + argv[at + 3 :]  # drop --beat --schedule <file>
+def without_beat(argv: list[str]) -> list[str]:
+    """``argv`` of ``worker_command`` without ``--beat --schedule <file>``."""
+    at = argv.index("--beat")
+    return argv[:at] + argv[at + 3 :]
+
+
+def run_worker(
+    stack: ExitStack,
+    argv: list[str],
+    log: Path,
+    *,
+    label: str,
+    extra_env: dict[str, str] | None = None,
+    ready: Callable[[subprocess.Popen[bytes]], bool] = lambda _process: True,
+) -> subprocess.Popen[bytes]:
+    """Start a bench worker on the benchmark's database and queue, logging to ``log``,
+    stopped when ``stack`` closes; wait for its ``ready.`` line (and ``ready``)."""
     env = dict(
-        os.environ, DATABASE_URL=_database_url(), BATON_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE
+        os.environ,
+        DATABASE_URL=_database_url(),
+        BATON_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
+        **(extra_env or {}),
     )
-    log = workdir / f"worker{number}.log"
     out = stack.enter_context(log.open("wb"))
     process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
 
@@ -73,10 +83,23 @@ def _start_worker(stack: ExitStack, workdir: Path, number: int) -> None:
 
     stack.callback(stop)
     deadline = time.monotonic() + 90
-    while b" ready." not in log.read_bytes():
+    while b" ready." not in log.read_bytes() or not ready(process):
         if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"Worker {number} did not start:\n{log.read_text()[-3000:]}")
+            raise RuntimeError(f"{label} did not start:\n{log.read_text()[-3000:]}")
         time.sleep(0.2)
+    return process
+
+
+def _start_worker(stack: ExitStack, workdir: Path, number: int) -> None:
+    """Start one worker process and wait for its ``ready.`` line."""
+    argv = worker_command(
+        schedule=workdir / "beat-schedule",
+        hostname=f"bench{number}-{os.getpid()}@%h",
+        concurrency=1,
+    )
+    if number > 0:  # one beat (sweeper) is enough
+        argv = without_beat(argv)
+    run_worker(stack, argv, workdir / f"worker{number}.log", label=f"Worker {number}")
 
 
 def _run(instances: int, requester: User, manager: User, *, timeout: float) -> float:

@@ -15,17 +15,15 @@ samples with the sample at the end of the warm-up (the first fifth).
 from __future__ import annotations
 
 import os
-import subprocess
 import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 
-from bpmn_engine.benchmarks.celery_throughput import ROOT, _database_url
+from bpmn_engine.benchmarks.celery_throughput import run_worker, without_beat
 from bpmn_engine.models import ProcessDefinition, ProcessInstance
 from bpmn_engine.services.deploy import definition_deploy
 from bpmn_engine.services.instances import instance_start
@@ -61,31 +59,14 @@ def children_of(pid: int) -> list[int]:
 def _start_worker(stack: ExitStack, workdir: Path) -> int:
     """One worker without beat; returns the pid of its single pool process."""
     argv = worker_command(schedule=workdir / "s", hostname=f"rss-{os.getpid()}@%h", concurrency=1)
-    at = argv.index("--beat")
-    argv = argv[:at] + argv[at + 3 :]  # no beat: nothing but jobs in this worker
-    env = dict(
-        os.environ,
-        DATABASE_URL=_database_url(),
-        BATON_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
-        DJANGO_DEBUG="0",
+    process = run_worker(
+        stack,
+        without_beat(argv),  # no beat: nothing but jobs in this worker
+        workdir / "worker.log",
+        label="The worker",
+        extra_env={"DJANGO_DEBUG": "0"},
+        ready=lambda started: bool(children_of(started.pid)),
     )
-    log = workdir / "worker.log"
-    out = stack.enter_context(log.open("wb"))
-    process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)  # noqa: S603
-
-    def stop() -> None:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-    stack.callback(stop)
-    deadline = time.monotonic() + 90
-    while b" ready." not in log.read_bytes() or not children_of(process.pid):
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"The worker did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
     return process.pid
 
 
