@@ -29,9 +29,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bpmn_engine.interpreter.behaviors.loop_body import condition
-from bpmn_engine.interpreter.behaviors.subprocess import data_object_variables
+from bpmn_engine.interpreter.behaviors.subprocess import open_scope
 from bpmn_engine.interpreter.context import ElementError
-from bpmn_engine.interpreter.state import Scope, Token, TokenState
+from bpmn_engine.interpreter.state import Token, TokenState
 from bpmn_engine.model import AdHocSubProcess
 from bpmn_engine.model.adhoc import enabled_activities
 
@@ -54,16 +54,7 @@ class AdHocSubProcessBehavior:
         if not enabled:  # the parser refuses this; a guard for hand-built models
             raise ElementError(f"Ad-hoc subprocess '{node.id}' has no activity to enable")
         state = ctx.state
-        state.update_token(token, state=TokenState.IN_SCOPE)
-        scope = state.add_scope(
-            Scope(
-                id=ctx.new_id(),
-                element_id=node.id,
-                parent_id=token.scope_id,
-                token_id=token.id,
-                variables=data_object_variables(node),
-            )
-        )
+        scope = open_scope(ctx, token, node)
         sequential = isinstance(node, AdHocSubProcess) and node.ordering == SEQUENTIAL
         for index, activity in enumerate(enabled):
             parked = sequential and index > 0

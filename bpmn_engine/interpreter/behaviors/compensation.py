@@ -33,6 +33,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from bpmn_engine.interpreter.behaviors.compensation_scopes import (
+    open_handler_scope,
     records_scope,
     start_subprocess_handler,
     subprocess_handlers,
@@ -186,22 +187,14 @@ def _next_handler(ctx: Context, scope: Scope, thrower_id: str) -> None:
     if record.get("subprocess"):
         start_subprocess_handler(ctx, scope, thrower_id, record)
         return
-    handler_scope = state.add_scope(
-        Scope(
-            id=ctx.new_id(),
-            element_id=record["activity"],
-            parent_id=scope.id,
-            token_id=thrower_id,
-            variables=dict(record.get("variables", {})),
-        )
-    )
+    variables = dict(record.get("variables", {}))
+    handler_scope = open_handler_scope(ctx, scope, thrower_id, record, variables)
     handler = Token(
         id=ctx.new_id(),
         element_id=record["handler"],
         scope_id=handler_scope.id,
         state=TokenState.READY,
     )
-    data["handlers"][handler_scope.id] = thrower_id
     ctx.ready.append(state.add_token(handler))
 
 

@@ -165,6 +165,28 @@ def records_scope(ctx: Context, token: Token) -> Scope:
     return scope
 
 
+def open_handler_scope(
+    ctx: Context,
+    scope: Scope,
+    thrower_id: str,
+    record: Mapping[str, Any],
+    variables: dict[str, Any],
+) -> Scope:
+    """Add the *handler scope* of ``record`` (child of the records' ``scope``, holding
+    ``variables``) and register it in ``scope``'s compensation data for the thrower."""
+    handler_scope = ctx.state.add_scope(
+        Scope(
+            id=ctx.new_id(),
+            element_id=record["activity"],
+            parent_id=scope.id,
+            token_id=thrower_id,
+            variables=variables,
+        )
+    )
+    scope.variables[KEY]["handlers"][handler_scope.id] = thrower_id
+    return handler_scope
+
+
 def start_subprocess_handler(
     ctx: Context, scope: Scope, thrower_id: str, record: Mapping[str, Any]
 ) -> None:
@@ -175,16 +197,7 @@ def start_subprocess_handler(
     inner = list(record.get("inner", ()))
     if inner:
         variables[KEY] = {"done": inner, "running": {}, "handlers": {}}
-    handler_scope = state.add_scope(
-        Scope(
-            id=ctx.new_id(),
-            element_id=record["activity"],
-            parent_id=scope.id,
-            token_id=thrower_id,
-            variables=variables,
-        )
-    )
-    scope.variables[KEY]["handlers"][handler_scope.id] = thrower_id
+    handler_scope = open_handler_scope(ctx, scope, thrower_id, record, variables)
     start = ctx.model.nodes.get(record["handler"]) if record["handler"] else None
     if isinstance(start, StartEvent):
         holder = state.add_token(

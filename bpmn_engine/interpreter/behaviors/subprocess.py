@@ -22,6 +22,22 @@ def data_object_variables(node: FlowNode) -> dict[str, Any]:
     return dict.fromkeys(node.data_objects)
 
 
+def open_scope(ctx: Context, token: Token, node: FlowNode) -> Scope:
+    """Park ``token`` on the subprocess ``node`` as IN_SCOPE and add the child scope it
+    holds, starting with the subprocess's data objects as its local variables."""
+    state = ctx.state
+    state.update_token(token, state=TokenState.IN_SCOPE)
+    return state.add_scope(
+        Scope(
+            id=ctx.new_id(),
+            element_id=node.id,
+            parent_id=token.scope_id,
+            token_id=token.id,
+            variables=data_object_variables(node),
+        )
+    )
+
+
 class SubProcessBehavior:
     """Opens a child scope and starts it at the subprocess's none start event.
 
@@ -45,18 +61,8 @@ class SubProcessBehavior:
             return
         if not starts:
             raise ElementError(f"Subprocess '{node.id}' has no none start event to start from")
-        state = ctx.state
-        state.update_token(token, state=TokenState.IN_SCOPE)
-        scope = state.add_scope(
-            Scope(
-                id=ctx.new_id(),
-                element_id=node.id,
-                parent_id=token.scope_id,
-                token_id=token.id,
-                variables=data_object_variables(node),
-            )
-        )
+        scope = open_scope(ctx, token, node)
         child = Token(
             id=ctx.new_id(), element_id=starts[0].id, scope_id=scope.id, state=TokenState.READY
         )
-        ctx.ready.append(state.add_token(child))
+        ctx.ready.append(ctx.state.add_token(child))
